@@ -1,0 +1,110 @@
+"""keras3's depthwise convolution layer functions for Python, backed by Keras 3.
+
+The functions mirror the R keras3 API argument for argument, object first:
+``None`` gives the Keras layer, a ``keras.Sequential`` is extended, and a
+tensor or array is passed through. :func:`pipe` plays the part of R's ``|>``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kerasr_bridge._docs import document
+from kerasr_bridge.compose import compose_layer, pipe
+from kerasr_bridge.layers import (
+    _MISSING,
+    DEPTHWISE_CONV_1D,
+    DEPTHWISE_CONV_2D,
+    UnequalStridesDepthwiseConv2D,
+    build_layer,
+)
+
+__all__ = [
+    "UnequalStridesDepthwiseConv2D",
+    "compose_layer",
+    "layer_depthwise_conv_1d",
+    "layer_depthwise_conv_2d",
+    "pipe",
+]
+__version__ = "0.1.0"
+
+
+def layer_depthwise_conv_1d(
+    object: Any = None,
+    kernel_size: Any = _MISSING,
+    strides: Any = 1,
+    padding: str = "valid",
+    depth_multiplier: Any = 1,
+    data_format: str | None = None,
+    dilation_rate: Any = 1,
+    activation: Any = None,
+    use_bias: bool = True,
+    depthwise_initializer: Any = "glorot_uniform",
+    bias_initializer: Any = "zeros",
+    depthwise_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    activity_regularizer: Any = None,
+    depthwise_constraint: Any = None,
+    bias_constraint: Any = None,
+    **kwargs: Any,
+) -> Any:
+    arguments = dict(locals())
+    return compose_layer(arguments.pop("object"), build_layer(DEPTHWISE_CONV_1D, arguments))
+
+
+def layer_depthwise_conv_2d(
+    object: Any = None,
+    kernel_size: Any = _MISSING,
+    strides: Any = (1, 1),
+    padding: str = "valid",
+    depth_multiplier: Any = 1,
+    data_format: str | None = None,
+    dilation_rate: Any = (1, 1),
+    activation: Any = None,
+    use_bias: bool = True,
+    depthwise_initializer: Any = "glorot_uniform",
+    bias_initializer: Any = "zeros",
+    depthwise_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    activity_regularizer: Any = None,
+    depthwise_constraint: Any = None,
+    bias_constraint: Any = None,
+    **kwargs: Any,
+) -> Any:
+    arguments = dict(locals())
+    return compose_layer(arguments.pop("object"), build_layer(DEPTHWISE_CONV_2D, arguments))
+
+
+layer_depthwise_conv_1d.__doc__ = """1D depthwise convolution layer (keras3's ``layer_depthwise_conv_1d()``).
+
+    Each input channel is convolved with its own kernel(s) of
+    ``depth_multiplier`` outputs; channels are never mixed.
+
+""" + document(
+    1,
+    """
+    >>> import numpy as np
+    >>> from kerasr_bridge import layer_depthwise_conv_1d
+    >>> x = np.random.default_rng(0).uniform(size=(4, 10, 12))
+    >>> y = layer_depthwise_conv_1d(x, kernel_size=3, depth_multiplier=3, activation="relu")
+    >>> tuple(y.shape)
+    (4, 8, 36)
+""",
+)
+
+layer_depthwise_conv_2d.__doc__ = """2D depthwise convolution layer (keras3's ``layer_depthwise_conv_2d()``).
+
+    Each input channel is convolved with its own kernel(s) of
+    ``depth_multiplier`` outputs; channels are never mixed.
+
+""" + document(
+    2,
+    """
+    >>> import numpy as np
+    >>> from kerasr_bridge import layer_depthwise_conv_2d
+    >>> x = np.random.default_rng(0).uniform(size=(4, 10, 10, 12))
+    >>> y = layer_depthwise_conv_2d(x, kernel_size=3, depth_multiplier=3, activation="relu")
+    >>> tuple(y.shape)
+    (4, 8, 8, 36)
+""",
+)

@@ -1,0 +1,183 @@
+"""Turn values as R (through reticulate) or Python deliver them into Keras arguments.
+
+Every check lives here once, so R and Python users read the same messages.
+Each error names the argument and shows the value received; nothing is
+silently truncated (keras3 builds ``kernel_size = 2.5`` as 2, we refuse it).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+# R's integers are 32-bit; anything beyond cannot be a sensible size either.
+MAX_SIZE = 2**31 - 1
+
+PADDINGS = ("valid", "same")
+DATA_FORMATS = ("channels_last", "channels_first")
+
+
+def describe(value: Any) -> str:
+    """A short, readable rendering of a received value for error messages."""
+    if isinstance(value, np.ndarray):
+        body = np.array2string(value, threshold=8, separator=", ")
+        return f"array {body} of dtype {value.dtype}"
+    if isinstance(value, (list, tuple)) and len(value) > 8:
+        return f"{type(value).__name__} of length {len(value)}"
+    text = repr(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
+def _fail(arg: str, expected: str, value: Any, error: type[Exception] = ValueError) -> Exception:
+    return error(f"Invalid `{arg}`: expected {expected}; received {describe(value)}.")
+
+
+def as_positive_int(value: Any, arg: str, *, minimum: int = 1) -> int:
+    """A whole number >= ``minimum``; R doubles such as ``3.0`` are accepted."""
+    expected = f"a whole number >= {minimum}"
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    # bool is an int subclass, and reticulate turns R's logical NA into True.
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise _fail(arg, expected, value, TypeError)
+    if isinstance(value, numbers.Integral):
+        number = int(value)
+    else:
+        as_float = float(value)
+        if not math.isfinite(as_float) or not as_float.is_integer():
+            raise _fail(arg, expected, value)
+        number = int(as_float)
+    if number < minimum or number > MAX_SIZE:
+        raise _fail(arg, f"{expected} and <= {MAX_SIZE}", value)
+    return number
+
+
+def _elements(value: Any, arg: str, rank: int) -> list[Any]:
+    if isinstance(value, np.ndarray):
+        if value.ndim > 1:
+            raise _fail(arg, f"a number or a vector of {rank}", value, TypeError)
+        return list(value.reshape(-1))
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def as_int_tuple(value: Any, arg: str, rank: int, *, minimum: int = 1) -> tuple[int, ...]:
+    """A scalar (repeated ``rank`` times) or a list/tuple/vector of ``rank`` whole numbers."""
+    items = _elements(value, arg, rank)
+    if len(items) == 1 and items[0] is value:
+        return (as_positive_int(value, arg, minimum=minimum),) * rank
+    if len(items) == 1:
+        items = items * rank
+    if len(items) != rank:
+        noun = "number" if rank == 1 else f"number or a list of {rank} whole numbers"
+        raise _fail(arg, f"a whole {noun}", value)
+    expected = f"whole numbers >= {minimum}" + ("" if rank == 1 else f", {rank} of them")
+    for item in items:
+        try:
+            as_positive_int(item, arg, minimum=minimum)
+        except (TypeError, ValueError) as error:
+            # Report the whole value the user passed, not just the bad element.
+            raise _fail(arg, expected, value, type(error)) from None
+    return tuple(as_positive_int(item, arg, minimum=minimum) for item in items)
+
+
+def as_choice(value: Any, arg: str, choices: Sequence[str]) -> str:
+    """A case-insensitive string among ``choices``."""
+    expected = "one of " + ", ".join(f'"{c}"' for c in choices)
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if not isinstance(value, str):
+        raise _fail(arg, expected, value, TypeError)
+    lowered = value.lower()
+    if lowered not in choices:
+        raise _fail(arg, expected, value)
+    return lowered
+
+
+def as_padding(value: Any) -> str:
+    if isinstance(value, str) and value.lower() == "causal":
+        raise ValueError(
+            'Invalid `padding`: "causal" padding is not supported by depthwise '
+            'convolution; expected "valid" or "same"; received \'causal\' (str).'
+        )
+    return as_choice(value, "padding", PADDINGS)
+
+
+def as_data_format(value: Any) -> str:
+    if value is None:
+        import keras
+
+        return keras.config.image_data_format()
+    return as_choice(value, "data_format", DATA_FORMATS)
+
+
+def as_bool(value: Any, arg: str) -> bool:
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise _fail(arg, "TRUE or FALSE (a Python bool)", value, TypeError)
+
+
+def as_string(value: Any, arg: str) -> str:
+    if isinstance(value, str) and value:
+        return value
+    raise _fail(arg, "a non-empty string", value, TypeError)
+
+
+def as_keras_object(value: Any, arg: str, getter: Callable[[Any], Any], kind: str) -> Any:
+    """Resolve a name, config dict, Keras object or callable through ``keras.<kind>.get``."""
+    if value is None:
+        return None
+    if not isinstance(value, (str, Mapping)) and not callable(value):
+        raise _fail(arg, f"a {kind} name, a Keras {kind} object or a function", value, TypeError)
+    try:
+        resolved = getter(value)
+    except (ValueError, TypeError) as error:
+        raise _fail(arg, f"a known {kind} name, a Keras {kind} object or a function", value) from error
+    if resolved is None:
+        raise _fail(arg, f"a known {kind} name, a Keras {kind} object or a function", value)
+    return resolved
+
+
+def as_shape(value: Any, arg: str) -> tuple[int | None, ...]:
+    """A shape such as ``c(28, 28, 3)`` or ``list(NULL, 28, 28, 3)``; NULL/None marks an unknown size."""
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+        value = [value]
+    if isinstance(value, np.ndarray):
+        value = list(value.reshape(-1)) if value.ndim <= 1 else None
+    if not isinstance(value, (list, tuple)) or not value:
+        raise _fail(arg, "a non-empty list of whole numbers", value, TypeError)
+    shape: list[int | None] = []
+    for item in value:
+        if item is None:
+            shape.append(None)
+            continue
+        try:
+            shape.append(as_positive_int(item, arg))
+        except (TypeError, ValueError):
+            raise _fail(arg, "a list of whole numbers >= 1 (or NULL for unknown sizes)", value) from None
+    return tuple(shape)
+
+
+def as_weights(value: Any, arg: str = "weights") -> list[np.ndarray]:
+    """A list of arrays, as ``get_weights()`` returns them."""
+    if isinstance(value, np.ndarray) or not isinstance(value, (list, tuple)) or not value:
+        raise _fail(arg, "a list of arrays, as get_weights() returns", value, TypeError)
+    arrays = []
+    for item in value:
+        try:
+            array = np.asarray(item)
+        except (TypeError, ValueError):
+            raise _fail(arg, "a list of numeric arrays", value, TypeError) from None
+        if array.dtype.kind not in "iuf":
+            raise _fail(arg, "a list of numeric arrays", value, TypeError)
+        arrays.append(array)
+    return arrays

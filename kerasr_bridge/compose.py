@@ -1,0 +1,117 @@
+"""The single place that decides what happens to ``object`` (keras3's ``compose_layer``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import keras
+import numpy as np
+
+from kerasr_bridge.coerce import describe
+
+_OBJECT_EXPECTED = (
+    "NULL/None, a keras Sequential model, or a tensor, array or keras Input "
+    "to pass through the layer"
+)
+
+
+def _spatial_rank(layer: keras.layers.Layer) -> int | None:
+    return getattr(layer, "rank", None)
+
+
+def _add_to_sequential(model: keras.Sequential, layer: keras.layers.Layer) -> keras.Sequential:
+    """Add ``layer`` (after the Input its legacy shape arguments describe); all or nothing."""
+    # Sequential.add appends before it rebuilds, so a layer that does not fit
+    # would stay in the model; we take it out again. `_layers` (not `layers`)
+    # also counts the InputLayer.
+    layers_before = len(model._layers)
+    batch_shape = getattr(layer, "_kerasr_batch_shape", None)
+    try:
+        if batch_shape is not None and not model._layers:
+            model.add(keras.Input(batch_shape=batch_shape, dtype=layer.dtype_policy.variable_dtype))
+        model.add(layer)
+    except Exception as error:
+        while len(model._layers) > layers_before:
+            model.pop(rebuild=False)
+        if model._layers:
+            model._maybe_rebuild()
+        raise ValueError(
+            f"Invalid `object`: the layer {layer.name!r} cannot be added to the "
+            f"Sequential model {model.name!r} (left unchanged): {error}"
+        ) from error
+    return model
+
+
+def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
+    """Check an array/tensor for ``layer`` and hand it over in the layer's float dtype.
+
+    NumPy arrays are made C-contiguous and cast in one pass: R arrays arrive in
+    Fortran order, on which TensorFlow's kernels run about twice as slowly.
+    Integer inputs (R integer arrays are int32) are cast too, because Keras only
+    autocasts floats and TensorFlow's depthwise kernels reject integers.
+    """
+    dtype = layer.compute_dtype
+    if isinstance(value, (str, bytes, list, tuple, dict, set)) or value is None:
+        raise TypeError(f"Invalid `object`: expected {_OBJECT_EXPECTED}; received {describe(value)}.")
+    symbolic = isinstance(value, keras.KerasTensor)
+    if symbolic or keras.ops.is_tensor(value):
+        kind = keras.backend.standardize_dtype(value.dtype)
+        if not (keras.backend.is_float_dtype(kind) or keras.backend.is_int_dtype(kind)):
+            raise TypeError(f"Invalid `object`: expected a numeric tensor; received a tensor of dtype {kind}.")
+        converted = value if keras.backend.is_float_dtype(kind) else keras.ops.cast(value, dtype)
+    elif hasattr(value, "__array__"):
+        array = np.asarray(value)
+        if array.dtype.kind not in "iuf":
+            raise TypeError(f"Invalid `object`: expected a numeric array; received {describe(array)}.")
+        converted = np.ascontiguousarray(array, dtype=dtype)
+    else:
+        raise TypeError(f"Invalid `object`: expected {_OBJECT_EXPECTED}; received {describe(value)}.")
+    rank = _spatial_rank(layer)
+    ndim = len(converted.shape)
+    if rank is not None and ndim != rank + 2:
+        raise ValueError(
+            f"Invalid `object`: {layer.__class__.__name__} expects input of rank {rank + 2} "
+            f"(batch, {rank} spatial, channels); received shape {tuple(converted.shape)}."
+        )
+    return converted
+
+
+def compose_layer(object: Any, layer: keras.layers.Layer) -> Any:
+    """None gives the layer, a Sequential gets it added, anything else is passed through it."""
+    if object is None:
+        return layer
+    if isinstance(object, keras.Sequential):
+        return _add_to_sequential(object, layer)
+    if isinstance(object, keras.layers.Layer):
+        raise TypeError(
+            f"Invalid `object`: expected {_OBJECT_EXPECTED}; received a "
+            f"{type(object).__name__} (only Sequential models can be extended)."
+        )
+    return layer(as_layer_input(object, layer))
+
+
+def pipe(object: Any, *steps: Callable[[Any], Any]) -> Any:
+    """Apply ``steps`` left to right, as R's ``|>`` does.
+
+    A layer step is composed with :func:`compose_layer` (added to a Sequential,
+    called on a tensor); any other callable step is called with the running value.
+
+    >>> import keras
+    >>> from kerasr_bridge import layer_depthwise_conv_2d, pipe
+    >>> model = pipe(
+    ...     keras.Sequential([keras.Input((28, 28, 3))]),
+    ...     layer_depthwise_conv_2d(kernel_size=3),
+    ...     layer_depthwise_conv_2d(kernel_size=3, strides=2),
+    ... )
+    >>> model.output_shape
+    (None, 12, 12, 3)
+    """
+    for position, step in enumerate(steps, start=1):
+        if isinstance(step, keras.layers.Layer):
+            object = compose_layer(object, step)
+        elif callable(step):
+            object = step(object)
+        else:
+            raise TypeError(f"Invalid step {position} of pipe(): expected a layer or a function; received {describe(step)}.")
+    return object

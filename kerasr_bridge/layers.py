@@ -1,0 +1,240 @@
+"""One spec per layer function, one builder for all of them.
+
+As in Keras's ``base_depthwise_conv.py``, all the logic sits in one place
+(:func:`build_layer`); a layer function only names its :class:`LayerSpec`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import keras
+import numpy as np
+
+from kerasr_bridge import coerce
+
+# The older R keras arguments that still reach the layer through `...`/**kwargs.
+LEGACY_ARGUMENTS = ("input_shape", "batch_input_shape", "batch_size", "dtype", "name", "trainable", "weights")
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """What distinguishes one layer function from another."""
+
+    function_name: str
+    rank: int
+    keras_class: type[keras.layers.Layer]
+
+
+@keras.saving.register_keras_serializable(package="kerasr_bridge")
+class UnequalStridesDepthwiseConv2D(keras.layers.DepthwiseConv2D):
+    """``DepthwiseConv2D`` that also runs with unequal strides such as ``(2, 1)``.
+
+    TensorFlow's depthwise kernels only accept equal row and column strides
+    and fail at call time otherwise. This layer convolves at the common
+    stride (the gcd) over explicitly padded input and then keeps every
+    k-th row/column, which selects exactly the windows the requested strides
+    select. Only layers with unequal strides are built from this class.
+    """
+
+    def build(self, input_shape: Any) -> None:
+        if self.padding == "same" and any(size is None for size in self._spatial(input_shape)):
+            raise ValueError(
+                "Invalid input for unequal `strides` "
+                f"{self.strides} with padding \"same\": the spatial sizes must be known; "
+                f"received input shape {tuple(input_shape)}."
+            )
+        super().build(input_shape)
+
+    def _spatial(self, shape: Any) -> tuple[Any, ...]:
+        shape = tuple(shape)
+        return shape[1:-1] if self.data_format == "channels_last" else shape[2:]
+
+    def call(self, inputs: Any) -> Any:
+        common = math.gcd(*self.strides)
+        pads = [(0, 0)] * 4
+        if self.padding == "same":
+            spatial_axes = (1, 2) if self.data_format == "channels_last" else (2, 3)
+            for axis, size, stride, kernel, dilation in zip(
+                spatial_axes, self._spatial(inputs.shape), self.strides, self.kernel_size, self.dilation_rate
+            ):
+                extent = (kernel - 1) * dilation + 1
+                total = max((-(-size // stride) - 1) * stride + extent - size, 0)
+                pads[axis] = (total // 2, total - total // 2)
+        outputs = keras.ops.depthwise_conv(
+            keras.ops.pad(inputs, pads),
+            self.kernel,
+            strides=common,
+            padding="valid",
+            dilation_rate=self.dilation_rate,
+            data_format=self.data_format,
+        )
+        step_rows, step_cols = (stride // common for stride in self.strides)
+        if self.data_format == "channels_last":
+            outputs = outputs[:, ::step_rows, ::step_cols, :]
+        else:
+            outputs = outputs[:, :, ::step_rows, ::step_cols]
+        if self.use_bias:
+            channels_axis = -1 if self.data_format == "channels_last" else 1
+            bias_shape = [1, 1, 1, 1]
+            bias_shape[channels_axis] = -1
+            outputs = keras.ops.add(outputs, keras.ops.reshape(self.bias, bias_shape))
+        if self.activation is not None:
+            return self.activation(outputs)
+        return outputs
+
+
+DEPTHWISE_CONV_1D = LayerSpec("layer_depthwise_conv_1d", 1, keras.layers.DepthwiseConv1D)
+DEPTHWISE_CONV_2D = LayerSpec("layer_depthwise_conv_2d", 2, keras.layers.DepthwiseConv2D)
+
+
+def _legacy_arguments(spec: LayerSpec, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Validate the older R keras arguments; returns them coerced."""
+    unknown = sorted(set(kwargs) - set(LEGACY_ARGUMENTS))
+    if unknown:
+        names = ", ".join(f"`{name}`" for name in unknown)
+        raise TypeError(
+            f"{spec.function_name}() got unknown argument(s) {names}; "
+            f"the accepted extra arguments are {', '.join(LEGACY_ARGUMENTS)}."
+        )
+    legacy = {name: value for name, value in kwargs.items() if value is not None}
+    if "input_shape" in legacy and "batch_input_shape" in legacy:
+        raise ValueError("Give either `input_shape` or `batch_input_shape`, not both.")
+    if "batch_input_shape" in legacy:
+        if "batch_size" in legacy:
+            raise ValueError("Give either `batch_size` or `batch_input_shape`, not both.")
+        batch_shape = coerce.as_shape(legacy.pop("batch_input_shape"), "batch_input_shape")
+        expected = spec.rank + 2
+        if len(batch_shape) != expected:
+            raise ValueError(
+                f"Invalid `batch_input_shape`: expected {expected} entries (batch, "
+                f"{spec.rank} spatial, channels); received {coerce.describe(batch_shape)}."
+            )
+        legacy["batch_size"], legacy["input_shape"] = batch_shape[0], batch_shape[1:]
+    elif "input_shape" in legacy:
+        legacy["input_shape"] = coerce.as_shape(legacy["input_shape"], "input_shape")
+        expected = spec.rank + 1
+        if len(legacy["input_shape"]) != expected:
+            raise ValueError(
+                f"Invalid `input_shape`: expected {expected} entries ({spec.rank} "
+                f"spatial, channels; no batch); received {coerce.describe(kwargs['input_shape'])}."
+            )
+    if "batch_size" in legacy and legacy["batch_size"] is not None:
+        if "input_shape" not in legacy:
+            raise ValueError("Invalid `batch_size`: it only has an effect together with `input_shape`.")
+        legacy["batch_size"] = coerce.as_positive_int(legacy["batch_size"], "batch_size")
+    if "dtype" in legacy:
+        dtype = legacy["dtype"]
+        try:
+            legacy["dtype"] = keras.dtype_policies.get(dtype)
+            ok = legacy["dtype"].compute_dtype.startswith(("float", "bfloat"))
+        except (ValueError, TypeError, AttributeError):
+            ok = False
+        if not ok:
+            raise coerce._fail("dtype", 'a floating dtype name such as "float32" or "float64"', dtype)
+    if "name" in legacy:
+        legacy["name"] = coerce.as_string(legacy["name"], "name")
+    if "trainable" in legacy:
+        legacy["trainable"] = coerce.as_bool(legacy["trainable"], "trainable")
+    if "weights" in legacy:
+        legacy["weights"] = coerce.as_weights(legacy["weights"])
+    return legacy
+
+
+def _keras_arguments(spec: LayerSpec, arguments: dict[str, Any]) -> dict[str, Any]:
+    rank = spec.rank
+    config = {
+        "kernel_size": coerce.as_int_tuple(arguments["kernel_size"], "kernel_size", rank),
+        "strides": coerce.as_int_tuple(arguments["strides"], "strides", rank),
+        "padding": coerce.as_padding(arguments["padding"]),
+        "depth_multiplier": coerce.as_positive_int(arguments["depth_multiplier"], "depth_multiplier"),
+        "data_format": coerce.as_data_format(arguments["data_format"]),
+        "dilation_rate": coerce.as_int_tuple(arguments["dilation_rate"], "dilation_rate", rank),
+        "activation": coerce.as_keras_object(
+            arguments["activation"], "activation", keras.activations.get, "activation"
+        ),
+        "use_bias": coerce.as_bool(arguments["use_bias"], "use_bias"),
+    }
+    for role in ("depthwise", "bias"):
+        name = f"{role}_initializer"
+        value = arguments[name] if arguments[name] is not None else ("glorot_uniform" if role == "depthwise" else "zeros")
+        config[name] = coerce.as_keras_object(value, name, keras.initializers.get, "initializer")
+        for kind, getter in (("regularizer", keras.regularizers.get), ("constraint", keras.constraints.get)):
+            name = f"{role}_{kind}"
+            config[name] = coerce.as_keras_object(arguments[name], name, getter, kind)
+    config["activity_regularizer"] = coerce.as_keras_object(
+        arguments["activity_regularizer"], "activity_regularizer", keras.regularizers.get, "regularizer"
+    )
+    if any(s > 1 for s in config["strides"]) and any(d > 1 for d in config["dilation_rate"]):
+        raise ValueError(
+            "Invalid `strides` and `dilation_rate`: strides > 1 is incompatible with "
+            f"dilation_rate > 1; received strides={config['strides']} and "
+            f"dilation_rate={config['dilation_rate']}."
+        )
+    return config
+
+
+def _expected_weight_shapes(config: dict[str, Any], channels: int) -> list[tuple[int, ...]]:
+    kernel = (*config["kernel_size"], channels, config["depth_multiplier"])
+    return [kernel, (channels * config["depth_multiplier"],)] if config["use_bias"] else [kernel]
+
+
+def _channels_of(shape: tuple[Any, ...], data_format: str) -> Any:
+    return shape[-1] if data_format == "channels_last" else shape[0]
+
+
+def build_layer(spec: LayerSpec, arguments: dict[str, Any]) -> keras.layers.Layer:
+    """Validate everything, then create the Keras layer (nothing is built half-way)."""
+    if arguments["kernel_size"] is _MISSING:
+        raise TypeError(f"{spec.function_name}() missing required argument `kernel_size`.")
+    config = _keras_arguments(spec, arguments)
+    legacy = _legacy_arguments(spec, arguments["kwargs"])
+    weights = legacy.pop("weights", None)
+    batch_size = legacy.pop("batch_size", None)
+    input_shape = legacy.get("input_shape")
+    if input_shape is not None and _channels_of(input_shape, config["data_format"]) is None:
+        raise ValueError(f"Invalid `input_shape`: the channel size must be known; received {input_shape}.")
+
+    channels = None
+    if weights is not None:
+        kernel_shape = weights[0].shape
+        if input_shape is not None:
+            channels = _channels_of(input_shape, config["data_format"])
+        elif len(kernel_shape) == spec.rank + 2:
+            channels = kernel_shape[-2]
+        received = [array.shape for array in weights]
+        if channels is None or received != _expected_weight_shapes(config, channels):
+            kernel = ", ".join(map(str, config["kernel_size"]))
+            expected = f"a kernel of shape ({kernel}, channels, {config['depth_multiplier']})"
+            if config["use_bias"]:
+                expected += " and a bias of shape (channels * depth_multiplier,)"
+            raise ValueError(f"Invalid `weights`: expected {expected}; received arrays of shapes {received}.")
+
+    layer_class = spec.keras_class
+    if len(set(config["strides"])) > 1:
+        layer_class = UnequalStridesDepthwiseConv2D
+    with warnings.catch_warnings():
+        # `input_shape` is a documented argument here, not a mistake to warn about.
+        warnings.filterwarnings("ignore", message="Do not pass an `input_shape`")
+        layer = layer_class(**config, **legacy)
+    if input_shape is not None:
+        layer._kerasr_batch_shape = (batch_size, *input_shape)
+    if weights is not None:
+        spatial = (None,) * spec.rank
+        shape = (None, *spatial, channels) if config["data_format"] == "channels_last" else (None, channels, *spatial)
+        layer.build(shape)
+        layer.set_weights([np.asarray(w, dtype=layer.variable_dtype) for w in weights])
+    return layer
+
+
+class _Missing:
+    """Marks a required argument that was not given (Python needs a default after ``object=None``)."""
+
+    def __repr__(self) -> str:
+        return "<required>"
+
+
+_MISSING: Any = _Missing()
