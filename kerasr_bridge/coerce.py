@@ -21,8 +21,25 @@ PADDINGS = ("valid", "same")
 DATA_FORMATS = ("channels_last", "channels_first")
 
 
+class _RMissingValue:
+    """R's ``NA``, as the R package hands it over.
+
+    reticulate would turn a logical ``NA`` into ``True`` and ``NA_integer_``
+    into -2147483648; a marker keeps the message honest ("received NA").
+    No check accepts it.
+    """
+
+    def __repr__(self) -> str:
+        return "NA"
+
+
+NA: Any = _RMissingValue()
+
+
 def describe(value: Any) -> str:
     """A short, readable rendering of a received value for error messages."""
+    if value is NA:
+        return "NA (R's missing value)"
     if isinstance(value, np.ndarray):
         body = np.array2string(value, threshold=8, separator=", ")
         return f"array {body} of dtype {value.dtype}"

@@ -1,0 +1,117 @@
+# The Python side: kerasr_bridge holds every check and the composition logic,
+# so R and Python users get the same behaviour and the same messages.
+
+bridge <- NULL
+
+#' The Python keras module
+#'
+#' `keras` is the Python `keras` module, imported lazily through reticulate
+#' (as keras3 does), so you can make Inputs, Sequential models and other
+#' layers without keras3. Where keras3 is installed, its objects work too.
+#'
+#' @format A Python module (`python.builtin.module`), loaded on first use.
+#' @examples
+#' model <- keras$Sequential(list(keras$Input(shape = list(28L, 28L, 3L))))
+#' model$output_shape
+#' @export
+keras <- NULL
+
+.onLoad <- function(libname, pkgname) {
+  bridge <<- reticulate::import(
+    "kerasr_bridge",
+    delay_load = list(on_error = function(e) stop(bridge_unavailable(e), call. = FALSE))
+  )
+  keras <<- reticulate::import("keras", delay_load = TRUE)
+  register_tensor_methods()
+}
+
+bridge_unavailable <- function(error) {
+  python <- tryCatch(reticulate::py_exe(), error = function(e) NULL)
+  where <- if (is.null(python)) "the Python that reticulate found" else python
+  numpy_hint <- if (utils::packageVersion("reticulate") < "1.35") {
+    paste0(" reticulate ", utils::packageVersion("reticulate"), " needs NumPy < 2 there.")
+  } else ""
+  paste0(
+    "kerasrbridge cannot import the Python package 'kerasr_bridge' in ", where, ": ",
+    trimws(conditionMessage(error)), "\n",
+    "Install it there with `", if (is.null(python)) "python" else python,
+    " -m pip install 'kerasr-bridge[cpu,r]'` (from this repository: `pip install -e '.[cpu,r]'`),",
+    " or point RETICULATE_PYTHON at a Python that has it, before kerasrbridge is first used.",
+    numpy_hint
+  )
+}
+
+# Forward the calling layer function's supplied arguments, by name, to the
+# Python function of the same name. Missing arguments are left to Python's
+# defaults, which mirror keras3's formals.
+call_bridge <- function(name) {
+  env <- parent.frame()
+  call <- sys.call(-1L)
+  formal_names <- setdiff(names(formals(sys.function(-1L))), "...")
+  supplied <- Filter(function(arg) !eval(call("missing", as.name(arg)), env), formal_names)
+  args <- mget(supplied, envir = env)
+  dots <- eval(quote(list(...)), env)
+  if (length(dots) && (is.null(names(dots)) || any(names(dots) == ""))) {
+    stop(errorCondition(
+      "Arguments in `...` must be named (e.g. `input_shape = c(28, 28, 3)`).",
+      class = "kerasrbridge_error", call = call
+    ))
+  }
+  args <- c(args, dots)
+  for (arg in names(args)) {
+    args[arg] <- list(to_python(args[[arg]], arg, call))
+  }
+  withCallingHandlers(
+    do.call(bridge[[name]], args),
+    error = function(e) rethrow(e, call)
+  )
+}
+
+to_python <- function(value, arg, call) {
+  if (is.null(value) || inherits(value, "python.builtin.object")) return(value)
+  # A scalar NA of any type becomes the bridge's NA marker, so messages say "NA".
+  if (is.atomic(value) && length(value) == 1L && is.na(value) && !is.nan(value)) return(reticulate::py_get_attr(bridge$coerce, "NA"))
+  if (is.factor(value)) {
+    stop(errorCondition(
+      sprintf("Invalid `%s`: factors are not converted (use as.character() or as.numeric() on purpose); received factor %s.",
+              arg, deparse1(as.character(value))),
+      class = "kerasrbridge_error", call = call
+    ))
+  }
+  tryCatch(reticulate::r_to_py(value), error = function(e) {
+    stop(errorCondition(
+      sprintf("Invalid `%s`: cannot be passed to Python (%s); received an object of class %s.",
+              arg, trimws(conditionMessage(e)), paste(class(value), collapse = "/")),
+      class = "kerasrbridge_error", call = call
+    ))
+  })
+}
+
+# Python's message, first line readable, with the user's call as the call.
+rethrow <- function(error, call) {
+  if (inherits(error, "kerasrbridge_error")) return()
+  message <- trimws(conditionMessage(error))
+  type <- regmatches(message, regexpr("^[A-Za-z_.]*(Error|Exception)(?=: )", message, perl = TRUE))
+  if (length(type)) message <- sub("^[A-Za-z_.]*(Error|Exception): ", "", message)
+  classes <- c(if (length(type)) paste0("kerasrbridge_", type), "kerasrbridge_error", "error", "condition")
+  stop(structure(class = classes, list(message = message, call = call, python_type = type)))
+}
+
+register_tensor_methods <- function() {
+  # keras3 gets these from the tensorflow R package; provide them where it is absent.
+  tensor <- "tensorflow.python.types.core.Tensor"
+  if (is.null(utils::getS3method("as.array", tensor, optional = TRUE))) {
+    registerS3method("as.array", tensor, function(x, ...) as_r(x$numpy()), envir = asNamespace("base"))
+  }
+  if (is.null(utils::getS3method("dim", tensor, optional = TRUE))) {
+    registerS3method("dim", tensor, function(x) {
+      shape <- unlist(lapply(as_r(x$shape$as_list()), function(n) if (is.null(n)) NA_integer_ else n))
+      if (length(shape)) as.integer(shape) else NULL
+    }, envir = asNamespace("base"))
+  }
+}
+
+# Results come back converted or not, depending on how the object was made.
+as_r <- function(value) {
+  if (inherits(value, "python.builtin.object")) reticulate::py_to_r(value) else value
+}
