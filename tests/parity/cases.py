@@ -150,5 +150,6 @@ ERROR_CASES = [
     ("weights_shape", 2, {"kernel_size": 3, "weights": [np.ones((2, 2, 1, 1))]},
      "kernel_size = 3, weights = list(array(1, c(2, 2, 1, 1)))"),
     ("object_string", 2, {"object": "x", "kernel_size": 3}, 'object = "x", kernel_size = 3'),
-    ("object_rank", 2, {"object": np.ones((2, 5, 5)), "kernel_size": 3}, "object = array(1, c(2, 5, 5)), kernel_size = 3"),
+    ("object_rank", 2, {"object": np.ones((2, 5, 5)), "kernel_size": 3},
+     "object = array(1, c(2, 5, 5)), kernel_size = 3"),
 ]
