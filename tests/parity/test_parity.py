@@ -7,7 +7,7 @@ from typing import Any
 import keras
 import numpy as np
 import pytest
-from cases import CASES, ERROR_CASES, Case
+from cases import CASES, ERROR_CASES, BadInput, Case
 
 import kerasr_bridge
 
@@ -77,14 +77,44 @@ def test_outputs_bit_identical(R, case):
     np.testing.assert_array_equal(np.asarray(got_r).astype(expected.dtype), expected)
 
 
-@pytest.mark.parametrize(("case_id", "rank", "py_args", "r_args"), ERROR_CASES, ids=[c[0] for c in ERROR_CASES])
-def test_errors_carry_the_python_message(R, case_id, rank, py_args, r_args):
-    function = getattr(kerasr_bridge, f"layer_depthwise_conv_{rank}d")
-    with pytest.raises((TypeError, ValueError)) as raised:
-        function(**py_args)
-    r_message = R.error(f"layer_depthwise_conv_{rank}d({r_args})")
-    assert r_message is not None, "R raised no error"
-    assert r_message == str(raised.value)
+@pytest.mark.parametrize("case", ERROR_CASES, ids=[c.id for c in ERROR_CASES])
+def test_bad_inputs_fail_alike_in_both_languages(R, case: BadInput):
+    """The R message carries the Python message; both name the argument; R's class and call are set."""
+    function = f"layer_depthwise_conv_{case.rank}d"
+    r_error = R(
+        f"e <- tryCatch({{ {function}({case.r}); NULL }}, error = identity)\n"
+        "if (is.null(e)) NULL else\n"
+        "  list(message = conditionMessage(e), class = class(e), call = deparse1(conditionCall(e)))"
+    )
+    assert r_error is not None, "R raised no error"
+    assert f"`{case.argument}`" in r_error["message"]
+    assert "kerasrbridge_error" in r_error["class"]
+    assert r_error["call"].startswith(function + "(")
+    if case.py is not None:
+        with pytest.raises((TypeError, ValueError)) as raised:
+            getattr(kerasr_bridge, function)(**case.py)
+        assert r_error["message"] == str(raised.value)
+
+
+def test_bad_input_matrix_is_large_enough():
+    assert len(ERROR_CASES) >= 60
+
+
+def test_bad_layer_leaves_the_r_sequential_unchanged(R):
+    counts = R(
+        """
+        model <- keras$Sequential(list(keras$Input(shape = c(6L, 6L, 2L)))) |> layer_depthwise_conv_2d(kernel_size = 3)
+        before <- length(model$layers)
+        failed <- inherits(try(layer_depthwise_conv_2d(model, kernel_size = 3,
+                   weights = list(array(0, c(3, 3, 5, 1)), array(0, 5))), silent = TRUE), "try-error")
+        wrong_rank <- inherits(try(layer_depthwise_conv_1d(model, kernel_size = 3), silent = TRUE), "try-error")
+        list(failed = failed, wrong_rank = wrong_rank, before = before, after = length(model$layers),
+             output = unlist(model$output_shape))
+        """
+    )
+    assert counts["failed"] and counts["wrong_rank"]
+    assert counts["before"] == counts["after"] == 1
+    assert list(counts["output"]) == [4, 4, 2]
 
 
 def test_errors_report_the_users_call(R):
