@@ -15,11 +15,15 @@ from kerasr_bridge.layers import (
     _MISSING,
     DEPTHWISE_CONV_1D,
     DEPTHWISE_CONV_2D,
+    ChannelsFirstDepthwiseConv1D,
+    ChannelsFirstDepthwiseConv2D,
     UnequalStridesDepthwiseConv2D,
     build_layer,
 )
 
 __all__ = [
+    "ChannelsFirstDepthwiseConv1D",
+    "ChannelsFirstDepthwiseConv2D",
     "UnequalStridesDepthwiseConv2D",
     "compose_layer",
     "layer_depthwise_conv_1d",

@@ -122,7 +122,7 @@ def as_padding(value: Any) -> str:
     if isinstance(value, str) and value.lower() == "causal":
         raise ValueError(
             'Invalid `padding`: "causal" padding is not supported by depthwise '
-            'convolution; expected "valid" or "same"; received \'causal\' (str).'
+            f'convolution; expected "valid" or "same"; received {describe(value)}.'
         )
     return as_choice(value, "padding", PADDINGS)
 
@@ -154,7 +154,8 @@ def as_keras_object(value: Any, arg: str, getter: Callable[[Any], Any], kind: st
     if value is None:
         return None
     if not isinstance(value, (str, Mapping)) and not callable(value):
-        raise _fail(arg, f"a {kind} name, a Keras {kind} object or a function", value, TypeError)
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise _fail(arg, f"{article} {kind} name, a Keras {kind} object or a function", value, TypeError)
     try:
         resolved = getter(value)
     except (ValueError, TypeError) as error:

@@ -113,5 +113,7 @@ def pipe(object: Any, *steps: Callable[[Any], Any]) -> Any:
         elif callable(step):
             object = step(object)
         else:
-            raise TypeError(f"Invalid step {position} of pipe(): expected a layer or a function; received {describe(step)}.")
+            raise TypeError(
+                f"Invalid step {position} of pipe(): expected a layer or a function; received {describe(step)}."
+            )
     return object

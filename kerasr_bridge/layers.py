@@ -27,10 +27,59 @@ class LayerSpec:
     function_name: str
     rank: int
     keras_class: type[keras.layers.Layer]
+    channels_first_class: type[keras.layers.Layer]
+
+
+class _BroadcastBias:
+    """Adds the bias by plain broadcasting rather than through ``keras.ops.add``.
+
+    On TensorFlow, ``keras.ops.add(x, reshape(bias, (1, C, 1, 1)))`` becomes
+    ``tf.nn.bias_add`` with a layout guessed from the shapes: NHWC whenever
+    the last axis has C entries. With ``channels_first`` and a last spatial
+    size equal to the output channels, Keras's own depthwise layers (Keras
+    3.15) therefore add the bias along the last spatial axis. The ``+``
+    operator broadcasts the reshaped bias exactly, on every backend.
+    """
+
+    def call(self, inputs: Any) -> Any:
+        outputs = keras.ops.depthwise_conv(
+            inputs,
+            self.kernel,
+            strides=self.strides,
+            padding=self.padding,
+            dilation_rate=self.dilation_rate,
+            data_format=self.data_format,
+        )
+        return self._bias_and_activation(outputs)
+
+    def _bias_and_activation(self, outputs: Any) -> Any:
+        if self.use_bias:
+            shape = [1] * (self.rank + 2)
+            shape[-1 if self.data_format == "channels_last" else 1] = -1
+            outputs = outputs + keras.ops.reshape(self.bias, shape)
+        if self.activation is not None:
+            return self.activation(outputs)
+        return outputs
 
 
 @keras.saving.register_keras_serializable(package="kerasr_bridge")
-class UnequalStridesDepthwiseConv2D(keras.layers.DepthwiseConv2D):
+class ChannelsFirstDepthwiseConv1D(_BroadcastBias, keras.layers.DepthwiseConv1D):
+    """``DepthwiseConv1D`` whose bias lands on the channel axis with ``channels_first`` (see ``_BroadcastBias``).
+
+    Only ``channels_first`` layers with a bias are built from this class.
+    """
+
+
+@keras.saving.register_keras_serializable(package="kerasr_bridge")
+class ChannelsFirstDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D):
+    """``DepthwiseConv2D`` whose bias lands on the channel axis with ``channels_first`` (see ``_BroadcastBias``).
+
+    Only ``channels_first`` layers with a bias (and equal strides) are built from this class.
+    """
+
+
+@keras.saving.register_keras_serializable(package="kerasr_bridge")
+class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D):
     """``DepthwiseConv2D`` that also runs with unequal strides such as ``(2, 1)``.
 
     TensorFlow's depthwise kernels only accept equal row and column strides
@@ -40,14 +89,22 @@ class UnequalStridesDepthwiseConv2D(keras.layers.DepthwiseConv2D):
     select. Only layers with unequal strides are built from this class.
     """
 
-    def build(self, input_shape: Any) -> None:
+    # The spatial sizes are checked when the layer meets an input (every call,
+    # symbolic or not, goes through __call__), not in build(): building needs
+    # only the channels, and `weights=` builds the layer before any input.
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        inputs = args[0] if args else kwargs.get("inputs")
+        if getattr(inputs, "shape", None) is not None:
+            self._check_spatial_known(inputs.shape)
+        return super().__call__(*args, **kwargs)
+
+    def _check_spatial_known(self, input_shape: Any) -> None:
         if self.padding == "same" and any(size is None for size in self._spatial(input_shape)):
             raise ValueError(
                 "Invalid input for unequal `strides` "
                 f"{self.strides} with padding \"same\": the spatial sizes must be known; "
                 f"received input shape {tuple(input_shape)}."
             )
-        super().build(input_shape)
 
     def _spatial(self, shape: Any) -> tuple[Any, ...]:
         shape = tuple(shape)
@@ -77,18 +134,15 @@ class UnequalStridesDepthwiseConv2D(keras.layers.DepthwiseConv2D):
             outputs = outputs[:, ::step_rows, ::step_cols, :]
         else:
             outputs = outputs[:, :, ::step_rows, ::step_cols]
-        if self.use_bias:
-            channels_axis = -1 if self.data_format == "channels_last" else 1
-            bias_shape = [1, 1, 1, 1]
-            bias_shape[channels_axis] = -1
-            outputs = keras.ops.add(outputs, keras.ops.reshape(self.bias, bias_shape))
-        if self.activation is not None:
-            return self.activation(outputs)
-        return outputs
+        return self._bias_and_activation(outputs)
 
 
-DEPTHWISE_CONV_1D = LayerSpec("layer_depthwise_conv_1d", 1, keras.layers.DepthwiseConv1D)
-DEPTHWISE_CONV_2D = LayerSpec("layer_depthwise_conv_2d", 2, keras.layers.DepthwiseConv2D)
+DEPTHWISE_CONV_1D = LayerSpec(
+    "layer_depthwise_conv_1d", 1, keras.layers.DepthwiseConv1D, ChannelsFirstDepthwiseConv1D
+)
+DEPTHWISE_CONV_2D = LayerSpec(
+    "layer_depthwise_conv_2d", 2, keras.layers.DepthwiseConv2D, ChannelsFirstDepthwiseConv2D
+)
 
 
 def _legacy_arguments(spec: LayerSpec, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -102,10 +156,18 @@ def _legacy_arguments(spec: LayerSpec, kwargs: dict[str, Any]) -> dict[str, Any]
         )
     legacy = {name: value for name, value in kwargs.items() if value is not None}
     if "input_shape" in legacy and "batch_input_shape" in legacy:
-        raise ValueError("Give either `input_shape` or `batch_input_shape`, not both.")
+        raise ValueError(
+            "Invalid `input_shape` and `batch_input_shape`: expected one of them, not both; "
+            f"received input_shape={coerce.describe(legacy['input_shape'])} and "
+            f"batch_input_shape={coerce.describe(legacy['batch_input_shape'])}."
+        )
     if "batch_input_shape" in legacy:
         if "batch_size" in legacy:
-            raise ValueError("Give either `batch_size` or `batch_input_shape`, not both.")
+            raise ValueError(
+                "Invalid `batch_size` and `batch_input_shape`: expected one of them, not both; "
+                f"received batch_size={coerce.describe(legacy['batch_size'])} and "
+                f"batch_input_shape={coerce.describe(legacy['batch_input_shape'])}."
+            )
         batch_shape = coerce.as_shape(legacy.pop("batch_input_shape"), "batch_input_shape")
         expected = spec.rank + 2
         if len(batch_shape) != expected:
@@ -124,7 +186,10 @@ def _legacy_arguments(spec: LayerSpec, kwargs: dict[str, Any]) -> dict[str, Any]
             )
     if "batch_size" in legacy and legacy["batch_size"] is not None:
         if "input_shape" not in legacy:
-            raise ValueError("Invalid `batch_size`: it only has an effect together with `input_shape`.")
+            raise ValueError(
+                "Invalid `batch_size`: expected it only together with `input_shape` (alone it has "
+                f"no effect); received {coerce.describe(legacy['batch_size'])}."
+            )
         legacy["batch_size"] = coerce.as_positive_int(legacy["batch_size"], "batch_size")
     if "dtype" in legacy:
         dtype = legacy["dtype"]
@@ -160,7 +225,8 @@ def _keras_arguments(spec: LayerSpec, arguments: dict[str, Any]) -> dict[str, An
     }
     for role in ("depthwise", "bias"):
         name = f"{role}_initializer"
-        value = arguments[name] if arguments[name] is not None else ("glorot_uniform" if role == "depthwise" else "zeros")
+        default = "glorot_uniform" if role == "depthwise" else "zeros"
+        value = arguments[name] if arguments[name] is not None else default
         config[name] = coerce.as_keras_object(value, name, keras.initializers.get, "initializer")
         for kind, getter in (("regularizer", keras.regularizers.get), ("constraint", keras.constraints.get)):
             name = f"{role}_{kind}"
@@ -196,7 +262,11 @@ def build_layer(spec: LayerSpec, arguments: dict[str, Any]) -> keras.layers.Laye
     batch_size = legacy.pop("batch_size", None)
     input_shape = legacy.get("input_shape")
     if input_shape is not None and _channels_of(input_shape, config["data_format"]) is None:
-        raise ValueError(f"Invalid `input_shape`: the channel size must be known; received {input_shape}.")
+        given = "batch_input_shape" if arguments["kwargs"].get("batch_input_shape") is not None else "input_shape"
+        raise ValueError(
+            f"Invalid `{given}`: expected a known channel size (not NULL/None) for data_format="
+            f"\"{config['data_format']}\"; received {coerce.describe(arguments['kwargs'][given])}."
+        )
 
     channels = None
     if weights is not None:
@@ -211,11 +281,15 @@ def build_layer(spec: LayerSpec, arguments: dict[str, Any]) -> keras.layers.Laye
             expected = f"a kernel of shape ({kernel}, channels, {config['depth_multiplier']})"
             if config["use_bias"]:
                 expected += " and a bias of shape (channels * depth_multiplier,)"
+            if input_shape is not None:
+                expected += f", with channels = {channels} as the input shape says"
             raise ValueError(f"Invalid `weights`: expected {expected}; received arrays of shapes {received}.")
 
     layer_class = spec.keras_class
     if len(set(config["strides"])) > 1:
         layer_class = UnequalStridesDepthwiseConv2D
+    elif config["data_format"] == "channels_first" and config["use_bias"]:
+        layer_class = spec.channels_first_class
     with warnings.catch_warnings():
         # `input_shape` is a documented argument here, not a mistake to warn about.
         warnings.filterwarnings("ignore", message="Do not pass an `input_shape`")
