@@ -62,9 +62,10 @@ test-r: setup
 
 test: test-python test-r
 
+# The main job: train the MobileNet-style digits model from Python and from R,
+# compare the final weights, write out/main_job.png (about a minute on 2 cores).
 demo: setup
-	$(PY) examples/quickstart.py
-	Rscript examples/quickstart.R
+	$(PY) examples/main_job.py
 
 clean:
 	rm -rf $(BUILD) $(RLIB) $(VENV)

@@ -1,0 +1,58 @@
+"""The main job end to end, short: examples/main_job.py --epochs 1 trains from Python and from R."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DRIVER = ROOT / "examples" / "main_job.py"
+
+
+def r_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("RETICULATE_PYTHON", sys.executable)
+    env.setdefault("R_LIBS", str(ROOT / ".rlib"))
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env
+
+
+@pytest.fixture(scope="module")
+def r_ready() -> None:
+    rscript = shutil.which("Rscript")
+    if rscript is None:
+        pytest.skip("Rscript not found (make setup installs R)")
+    check = subprocess.run(
+        [rscript, "-e", 'quit(status = !requireNamespace("kerasrbridge", quietly = TRUE))'],
+        env=r_environment(), capture_output=True, timeout=60,
+    )
+    if check.returncode != 0:
+        pytest.skip("the R package kerasrbridge is not installed (make r-package)")
+
+
+def test_main_job_one_epoch(r_ready, tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(DRIVER), "--epochs", "1", "--out-dir", str(tmp_path)],
+        env=r_environment(), capture_output=True, text=True, timeout=240, cwd=ROOT,
+    )
+    assert done.returncode == 0, f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    out = done.stdout
+    # Both paths ran, each printing parameters, accuracy and time per epoch.
+    for language in ("Python", "R"):
+        assert re.search(rf"^\[{language}\] parameters: \d+$", out, re.M), out
+        assert re.search(rf"^\[{language}\] test accuracy: [01]\.\d{{4}} ", out, re.M), out
+        assert re.search(rf"^\[{language}\] time per epoch: \d+\.\d+ s", out, re.M), out
+        assert re.search(rf"^{language} test accuracy: [01]\.\d{{4}} ", out, re.M), out
+    # Same seed, op determinism, shuffle off and the same initial weights: bit-identical models.
+    assert re.search(r"^max abs weight difference .*: 0\.0$", out, re.M), out
+    assert "the R-trained and Python-trained models are bit-identical" in out
+    png = tmp_path / "main_job.png"
+    assert png.is_file()
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_size > 50_000
+    for name in ("init.npz", "python.keras", "r.keras", "python.json", "r.json"):
+        assert (tmp_path / "main_job" / name).is_file()
