@@ -11,7 +11,8 @@ bridge <- NULL
 #'
 #' @format A Python module (`python.builtin.module`), loaded on first use.
 #' @examples
-#' model <- keras$Sequential(list(keras$Input(shape = list(28L, 28L, 3L))))
+#' model <- keras$Sequential(list(keras$Input(shape = list(28L, 28L, 3L)),
+#'                                keras$layers$Conv2D(8L, kernel_size = 1L)))
 #' model$output_shape
 #' @export
 keras <- NULL
