@@ -1,0 +1,79 @@
+"""Process-level reliability: no leaks beyond Keras's own, clean exits, large inputs from R."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {**os.environ, "RETICULATE_PYTHON": sys.executable, "TF_CPP_MIN_LOG_LEVEL": "2"}
+LOAD = f'suppressMessages(pkgload::load_all("{ROOT}", quiet = TRUE, export_all = FALSE))'
+CRASH_MARKERS = ("Fatal Python error", "Segmentation fault", "Aborted", "core dumped", "GIL is released")
+
+
+def run(command: list[str], timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True, env=ENV, timeout=timeout, cwd=ROOT)
+
+
+def assert_clean_exit(done: subprocess.CompletedProcess[str]) -> None:
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-3000:]
+    assert not any(marker in output for marker in CRASH_MARKERS), output[-3000:]
+
+
+def test_leak_check_small_count():
+    """The CI-sized run of benchmarks/leak_check.py (the 10,000-cycle run is in RESULTS.md)."""
+    done = run([sys.executable, "benchmarks/leak_check.py", "--cycles", "300", "--warmup", "100"], timeout=600)
+    assert_clean_exit(done)
+    assert "| python | bridge - keras |" in done.stdout and "| r | bridge - keras |" in done.stdout
+
+
+def test_r_session_using_the_package_exits_with_status_0():
+    script = f"""
+    {LOAD}
+    y <- layer_depthwise_conv_2d(array(runif(50), c(1, 5, 5, 2)), kernel_size = 3)
+    stopifnot(identical(dim(as.array(y)), c(1L, 3L, 3L, 2L)))
+    invisible(try(layer_depthwise_conv_2d(kernel_size = 2.5), silent = TRUE))
+    quit(save = "no")
+    """
+    assert_clean_exit(run(["Rscript", "-e", script]))
+
+
+def test_python_embedding_r_through_rpy2_exits_with_status_0():
+    """The parity suite's set-up, in a fresh interpreter, must end with status 0 and no abort."""
+    script = f"""
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("parity_conftest", "{ROOT}/tests/parity/conftest.py")
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+R = module.RSession()
+layer = R("layer_depthwise_conv_2d(kernel_size = 3)")
+assert layer.kernel_size == (3, 3)
+assert R.error("layer_depthwise_conv_2d(kernel_size = NA)").startswith("Invalid `kernel_size`")
+import gc; gc.collect()
+print("done")
+"""
+    done = run([sys.executable, "-c", script])
+    assert_clean_exit(done)
+    assert "done" in done.stdout
+
+
+def test_gigabyte_input_from_r_works_or_fails_cleanly():
+    """About 1 GB of R doubles through the layer: either the result or a clear error, and R survives."""
+    script = f"""
+    {LOAD}
+    x <- array(0.5, c(16L, 512L, 512L, 32L))
+    cat("input MB:", format(object.size(x) / 2^20, digits = 5), "\\n")
+    result <- tryCatch({{
+      y <- as.array(layer_depthwise_conv_2d(x, kernel_size = 3, padding = "same",
+                                            depthwise_initializer = "ones", use_bias = FALSE))
+      stopifnot(identical(dim(y), dim(x)), isTRUE(all.equal(y[1, 10, 10, 1], 4.5)))
+      "ok"
+    }}, error = function(e) paste("clean error:", conditionMessage(e)))
+    cat("RESULT", result, "\\n")
+    """
+    done = run(["Rscript", "-e", script], timeout=600)
+    assert_clean_exit(done)
+    assert "RESULT ok" in done.stdout or "RESULT clean error:" in done.stdout, done.stdout
