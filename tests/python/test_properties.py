@@ -74,8 +74,13 @@ def test_random_valid_configurations_match_the_reference(config):
 
 
 NUMERIC_ARGUMENTS = ["kernel_size", "strides", "dilation_rate", "depth_multiplier"]
+
+def _not_a_size(value: float) -> bool:
+    return not (math.isfinite(value) and value.is_integer() and value >= 1)
+
+
 bad_numbers = st.one_of(
-    st.floats(allow_nan=True, allow_infinity=True).filter(lambda v: not (math.isfinite(v) and v.is_integer() and v >= 1)),
+    st.floats(allow_nan=True, allow_infinity=True).filter(_not_a_size),
     st.integers(max_value=0),
     st.integers(min_value=2**31),
     st.text(max_size=3),
