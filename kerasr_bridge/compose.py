@@ -43,9 +43,11 @@ def _add_to_sequential(model: keras.Sequential, layer: keras.layers.Layer) -> ke
     return model
 
 
-# Below this many elements the one-pass copy wins: the two-pass one costs a few
+# Below this many elements the one-pass copy wins: the blocked one costs a few
 # microseconds more to set up.
 _TWO_PASS_MIN_SIZE = 2**16
+# Bytes of the intermediate block in _c_order_copy: small enough to stay in cache.
+_BLOCK_BYTES = 2**18
 
 
 def _c_order_copy(array: np.ndarray, dtype: Any) -> np.ndarray:
@@ -55,19 +57,27 @@ def _c_order_copy(array: np.ndarray, dtype: Any) -> np.ndarray:
     C-contiguous reverses all its axes. NumPy's one-pass copy writes the output
     in order and reads each element from a different page (the input stride of
     the last axis is the size of all the others): a cache and TLB miss per
-    element. Two passes are 2-3x faster for large arrays (32x64x64x32 float64
-    to float32: about 0.35x the time): first move the last axis to the end (a
-    2D transpose whose short side keeps few input streams open; it also casts),
-    then reverse the other axes, now moving contiguous runs of the last axis.
-    Both give the same values: each element is cast once, the same way.
+    element. Instead, block by block along the second-to-last axis, two passes:
+    move the last axis to the end (a 2D transpose whose short side keeps few
+    input streams open; it also casts) into a small block that stays in cache,
+    then write that block with the other axes reversed, now moving contiguous
+    runs of the last axis. 2-3x faster for large arrays (32x64x64x32 float64
+    to float32: about 0.35x the time), with no full-size intermediate. The
+    values are the same: each element is cast once, the same way.
     """
     if array.flags.c_contiguous or not array.flags.f_contiguous or array.ndim < 3 or array.size < _TWO_PASS_MIN_SIZE:
         return np.ascontiguousarray(array, dtype=dtype)
-    stored = array.T  # C-contiguous, shape reversed
-    last_in_place = np.ascontiguousarray(stored.reshape(stored.shape[0], -1).T, dtype=dtype)
-    last_in_place = last_in_place.reshape(stored.shape[1:] + stored.shape[:1])
-    ndim = array.ndim
-    return np.ascontiguousarray(last_in_place.transpose(*range(ndim - 2, -1, -1), ndim - 1))
+    dtype = np.dtype(dtype)
+    out = np.empty(array.shape, dtype)
+    stored = array.T  # C-contiguous, shape reversed: (last, second-to-last, ..., first)
+    last, ndim = array.shape[-1], array.ndim
+    step = max(1, _BLOCK_BYTES // (array.size // array.shape[-2] * dtype.itemsize))
+    reverse_but_last = (*range(ndim - 2, -1, -1), ndim - 1)
+    for start in range(0, array.shape[-2], step):
+        block = stored[:, start : start + step]
+        last_at_end = np.ascontiguousarray(block.reshape(last, -1).T, dtype=dtype)
+        out[..., start : start + step, :] = last_at_end.reshape(block.shape[1:] + (last,)).transpose(reverse_but_last)
+    return out
 
 
 def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:

@@ -15,6 +15,8 @@ from kerasr_bridge import compose, layer_depthwise_conv_1d, layer_depthwise_conv
         ((16, 2048, 8), "float64", "float32"),
         ((3, 9, 64, 128), "float32", "float64"),
         ((2, 4, 128, 128), "float64", "float16"),
+        ((512, 2, 4, 80), "float64", "float32"),  # blocks of one index along axis -2
+        ((4, 8, 8, 9, 33), "float64", "float32"),  # rank 5
     ],
 )
 def test_two_pass_copy_equals_numpy(rng, shape, source, target):
