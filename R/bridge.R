@@ -42,14 +42,27 @@ bridge_unavailable <- function(error) {
   )
 }
 
+# The Python functions, looked up once: `bridge[[name]]` costs an attribute
+# lookup and a new R wrapper on every call.
+bridge_functions <- new.env(parent = emptyenv())
+
+bridge_function <- function(name) {
+  fn <- bridge_functions[[name]]
+  if (is.null(fn)) {
+    fn <- bridge[[name]]
+    assign(name, fn, envir = bridge_functions)
+  }
+  fn
+}
+
 # Forward the calling layer function's supplied arguments, by name, to the
 # Python function of the same name. Missing arguments are left to Python's
 # defaults, which mirror keras3's formals.
 call_bridge <- function(name) {
   env <- parent.frame()
   call <- sys.call(-1L)
-  formal_names <- setdiff(names(formals(sys.function(-1L))), "...")
-  supplied <- Filter(function(arg) !eval(call("missing", as.name(arg)), env), formal_names)
+  matched <- match.call(sys.function(-1L), call, expand.dots = FALSE, envir = parent.frame(2L))
+  supplied <- setdiff(as.character(names(matched)[-1L]), "...")
   args <- mget(supplied, envir = env)
   dots <- eval(quote(list(...)), env)
   if (length(dots) && (is.null(names(dots)) || any(names(dots) == ""))) {
@@ -63,7 +76,7 @@ call_bridge <- function(name) {
     args[arg] <- list(to_python(args[[arg]], arg, call))
   }
   withCallingHandlers(
-    do.call(bridge[[name]], args),
+    do.call(bridge_function(name), args),
     error = function(e) rethrow(e, call)
   )
 }
