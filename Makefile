@@ -67,5 +67,10 @@ test: test-python test-r
 demo: setup
 	$(PY) examples/main_job.py
 
+bench: setup
+	$(PY) benchmarks/bench_python.py
+	Rscript benchmarks/bench_r.R
+	$(PY) benchmarks/leak_check.py --cycles 10000
+
 clean:
 	rm -rf $(BUILD) $(RLIB) $(VENV)
