@@ -29,16 +29,28 @@ keras <- NULL
 bridge_unavailable <- function(error) {
   python <- tryCatch(reticulate::py_exe(), error = function(e) NULL)
   where <- if (is.null(python)) "the Python that reticulate found" else python
-  numpy_hint <- if (utils::packageVersion("reticulate") < "1.35") {
-    paste0(" reticulate ", utils::packageVersion("reticulate"), " needs NumPy < 2 there.")
-  } else ""
   paste0(
     "kerasrbridge cannot import the Python package 'kerasr_bridge' in ", where, ": ",
     trimws(conditionMessage(error)), "\n",
     "Install it there with `", if (is.null(python)) "python" else python,
     " -m pip install 'kerasr-bridge[cpu,r]'` (from this repository: `pip install -e '.[cpu,r]'`),",
     " or point RETICULATE_PYTHON at a Python that has it, before kerasrbridge is first used.",
-    numpy_hint
+    numpy_hint(python)
+  )
+}
+
+# reticulate before 1.35 cannot load NumPy 2; say so when that Python has it.
+numpy_hint <- function(python) {
+  if (is.null(python) || utils::packageVersion("reticulate") >= "1.35") return("")
+  # Read the installed version without importing NumPy (which may be what failed).
+  version <- tryCatch(
+    reticulate::py_eval("__import__('importlib.metadata').metadata.version('numpy')"),
+    error = function(e) character()
+  )
+  if (length(version) != 1L || !grepl("^[2-9]\\.", version)) return("")
+  paste0(
+    "\nThat Python has NumPy ", version, ", which reticulate ", utils::packageVersion("reticulate"),
+    " cannot load: install 'numpy<2' there (the 'r' extra does)."
   )
 }
 

@@ -77,3 +77,20 @@ def test_gigabyte_input_from_r_works_or_fails_cleanly():
     done = run(["Rscript", "-e", script], timeout=600)
     assert_clean_exit(done)
     assert "RESULT ok" in done.stdout or "RESULT clean error:" in done.stdout, done.stdout
+
+
+def test_r_names_the_python_and_what_to_install_when_the_bridge_is_missing(tmp_path):
+    """A Python without kerasr_bridge: the first call fails with an error saying what to do."""
+    bare = tmp_path / "bare"
+    subprocess.run([sys._base_executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    python = bare / "bin" / "python"
+    script = f"""
+    {LOAD}
+    e <- tryCatch(layer_depthwise_conv_2d(kernel_size = 3), error = identity)
+    cat(conditionMessage(e), "\\n")
+    """
+    done = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                          env={**ENV, "RETICULATE_PYTHON": str(python)})
+    assert_clean_exit(done)
+    assert "cannot import the Python package 'kerasr_bridge'" in done.stdout
+    assert str(python) in done.stdout and "pip install 'kerasr-bridge[cpu,r]'" in done.stdout
