@@ -51,7 +51,8 @@ def describe(value: Any) -> str:
     return f"{text} ({type(value).__name__})"
 
 
-def _fail(arg: str, expected: str, value: Any, error: type[Exception] = ValueError) -> Exception:
+def invalid(arg: str, expected: str, value: Any, error: type[Exception] = ValueError) -> Exception:
+    """The error every check raises: "Invalid `arg`: expected ...; received ..."."""
     return error(f"Invalid `{arg}`: expected {expected}; received {describe(value)}.")
 
 
@@ -69,23 +70,23 @@ def as_positive_int(value: Any, arg: str, *, minimum: int = 1) -> int:
         value = value.item()
     # bool is an int subclass, and reticulate turns R's logical NA into True.
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise _fail(arg, expected, value, TypeError)
+        raise invalid(arg, expected, value, TypeError)
     if isinstance(value, numbers.Integral):
         number = int(value)
     else:
         as_float = float(value)
         if not math.isfinite(as_float) or not as_float.is_integer():
-            raise _fail(arg, expected, value)
+            raise invalid(arg, expected, value)
         number = int(as_float)
     if number < minimum or number > MAX_SIZE:
-        raise _fail(arg, f"{expected} and <= {MAX_SIZE}", value)
+        raise invalid(arg, f"{expected} and <= {MAX_SIZE}", value)
     return number
 
 
 def _elements(value: Any, arg: str, rank: int) -> list[Any]:
     if isinstance(value, np.ndarray):
         if value.ndim > 1:
-            raise _fail(arg, f"a number or a vector of {rank}", value, TypeError)
+            raise invalid(arg, f"a number or a vector of {rank}", value, TypeError)
         return list(value.reshape(-1))
     if isinstance(value, (list, tuple)):
         return list(value)
@@ -101,7 +102,7 @@ def as_int_tuple(value: Any, arg: str, rank: int, *, minimum: int = 1) -> tuple[
         items = items * rank
     if len(items) != rank:
         noun = "number" if rank == 1 else f"number or a list of {rank} whole numbers"
-        raise _fail(arg, f"a whole {noun}", value)
+        raise invalid(arg, f"a whole {noun}", value)
     checked = []
     for item in items:
         try:
@@ -109,7 +110,7 @@ def as_int_tuple(value: Any, arg: str, rank: int, *, minimum: int = 1) -> tuple[
         except (TypeError, ValueError) as error:
             # Report the whole value the user passed, not just the bad element.
             expected = f"whole numbers >= {minimum}" + ("" if rank == 1 else f", {rank} of them")
-            raise _fail(arg, expected, value, type(error)) from None
+            raise invalid(arg, expected, value, type(error)) from None
     return tuple(checked)
 
 
@@ -121,8 +122,8 @@ def as_choice(value: Any, arg: str, choices: Sequence[str]) -> str:
         return value.lower()
     expected = "one of " + ", ".join(f'"{c}"' for c in choices)
     if not isinstance(value, str):
-        raise _fail(arg, expected, value, TypeError)
-    raise _fail(arg, expected, value)
+        raise invalid(arg, expected, value, TypeError)
+    raise invalid(arg, expected, value)
 
 
 def as_padding(value: Any) -> str:
@@ -147,13 +148,13 @@ def as_bool(value: Any, arg: str) -> bool:
         value = value.item()
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    raise _fail(arg, "TRUE or FALSE (a Python bool)", value, TypeError)
+    raise invalid(arg, "TRUE or FALSE (a Python bool)", value, TypeError)
 
 
 def as_string(value: Any, arg: str) -> str:
     if isinstance(value, str) and value:
         return value
-    raise _fail(arg, "a non-empty string", value, TypeError)
+    raise invalid(arg, "a non-empty string", value, TypeError)
 
 
 # (getter, name) pairs known to name one of Keras's own objects; see as_keras_object.
@@ -175,13 +176,13 @@ def as_keras_object(value: Any, arg: str, getter: Callable[[Any], Any], kind: st
         return value
     if not isinstance(value, (str, Mapping)) and not callable(value):
         article = "an" if kind[0] in "aeiou" else "a"
-        raise _fail(arg, f"{article} {kind} name, a Keras {kind} object or a function", value, TypeError)
+        raise invalid(arg, f"{article} {kind} name, a Keras {kind} object or a function", value, TypeError)
     try:
         resolved = getter(value)
     except (ValueError, TypeError) as error:
-        raise _fail(arg, f"a known {kind} name, a Keras {kind} object or a function", value) from error
+        raise invalid(arg, f"a known {kind} name, a Keras {kind} object or a function", value) from error
     if resolved is None:
-        raise _fail(arg, f"a known {kind} name, a Keras {kind} object or a function", value)
+        raise invalid(arg, f"a known {kind} name, a Keras {kind} object or a function", value)
     if isinstance(value, str) and getattr(resolved, "__module__", "").startswith("keras."):
         _KERAS_NAMES.add((getter, value))
         return value
@@ -195,7 +196,7 @@ def as_shape(value: Any, arg: str) -> tuple[int | None, ...]:
     if isinstance(value, np.ndarray):
         value = list(value.reshape(-1)) if value.ndim <= 1 else None
     if not isinstance(value, (list, tuple)) or not value:
-        raise _fail(arg, "a non-empty list of whole numbers", value, TypeError)
+        raise invalid(arg, "a non-empty list of whole numbers", value, TypeError)
     shape: list[int | None] = []
     for item in value:
         if item is None:
@@ -204,21 +205,21 @@ def as_shape(value: Any, arg: str) -> tuple[int | None, ...]:
         try:
             shape.append(as_positive_int(item, arg))
         except (TypeError, ValueError):
-            raise _fail(arg, "a list of whole numbers >= 1 (or NULL for unknown sizes)", value) from None
+            raise invalid(arg, "a list of whole numbers >= 1 (or NULL for unknown sizes)", value) from None
     return tuple(shape)
 
 
 def as_weights(value: Any, arg: str = "weights") -> list[np.ndarray]:
     """A list of arrays, as ``get_weights()`` returns them."""
     if isinstance(value, np.ndarray) or not isinstance(value, (list, tuple)) or not value:
-        raise _fail(arg, "a list of arrays, as get_weights() returns", value, TypeError)
+        raise invalid(arg, "a list of arrays, as get_weights() returns", value, TypeError)
     arrays = []
     for item in value:
         try:
             array = np.asarray(item)
         except (TypeError, ValueError):
-            raise _fail(arg, "a list of numeric arrays", value, TypeError) from None
+            raise invalid(arg, "a list of numeric arrays", value, TypeError) from None
         if array.dtype.kind not in "iuf":
-            raise _fail(arg, "a list of numeric arrays", value, TypeError)
+            raise invalid(arg, "a list of numeric arrays", value, TypeError)
         arrays.append(array)
     return arrays

@@ -199,7 +199,7 @@ def _legacy_arguments(spec: LayerSpec, kwargs: dict[str, Any]) -> dict[str, Any]
         except (ValueError, TypeError, AttributeError):
             ok = False
         if not ok:
-            raise coerce._fail("dtype", 'a floating dtype name such as "float32" or "float64"', dtype)
+            raise coerce.invalid("dtype", 'a floating dtype name such as "float32" or "float64"', dtype)
     if "name" in legacy:
         legacy["name"] = coerce.as_string(legacy["name"], "name")
     if "trainable" in legacy:
@@ -299,7 +299,7 @@ def build_layer(spec: LayerSpec, arguments: dict[str, Any]) -> keras.layers.Laye
             # `input_shape` is a documented argument here, not a mistake to warn about.
             warnings.filterwarnings("ignore", message="Do not pass an `input_shape`")
             layer = layer_class(**config, **legacy)
-    if input_shape is not None:
+        # Read by compose_layer: an empty Sequential starts with this Input.
         layer._kerasr_batch_shape = (batch_size, *input_shape)
     if weights is not None:
         spatial = (None,) * spec.rank
