@@ -40,6 +40,11 @@ atexit.unregister(rpy2_embedded.endr)
 
 def _close_r() -> None:
     robjects.r("reticulate:::py_finalize(); unlink(tempdir(), recursive = TRUE)")
+    # R may still poll for GUI events while the process exits; rpy2's Python
+    # callback for that is gone by then (cffi says so on stderr), so unhook it.
+    from rpy2.rinterface_lib import openrlib
+
+    openrlib.rlib.ptr_R_ProcessEvents = openrlib.ffi.NULL
 
 
 atexit.register(_close_r)
