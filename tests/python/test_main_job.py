@@ -25,13 +25,13 @@ def r_environment() -> dict[str, str]:
 def r_ready() -> None:
     rscript = shutil.which("Rscript")
     if rscript is None:
-        pytest.skip("Rscript not found (make setup installs R)")
+        pytest.fail("Rscript not found (make setup installs R)")
     check = subprocess.run(
         [rscript, "-e", 'quit(status = !requireNamespace("kerasrbridge", quietly = TRUE))'],
         env=r_environment(), capture_output=True, timeout=60,
     )
     if check.returncode != 0:
-        pytest.skip("the R package kerasrbridge is not installed (make r-package)")
+        pytest.fail("the R package kerasrbridge is not installed (make r-package)")
 
 
 def test_main_job_one_epoch(r_ready, tmp_path):
