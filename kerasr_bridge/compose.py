@@ -8,7 +8,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from kerasr_bridge.coerce import describe
+from kerasr_bridge.coerce import describe, invalid
 
 _OBJECT_EXPECTED = (
     "NULL/None, a keras Sequential model, or a tensor, array or keras Input "
@@ -91,7 +91,7 @@ def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
     """
     dtype = layer.compute_dtype
     if isinstance(value, (str, bytes, list, tuple, dict, set)) or value is None:
-        raise TypeError(f"Invalid `object`: expected {_OBJECT_EXPECTED}; received {describe(value)}.")
+        raise invalid("object", _OBJECT_EXPECTED, value, TypeError)
     symbolic = isinstance(value, keras.KerasTensor)
     if symbolic or keras.ops.is_tensor(value):
         kind = keras.backend.standardize_dtype(value.dtype)
@@ -101,10 +101,10 @@ def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
     elif hasattr(value, "__array__"):
         array = np.asarray(value)
         if array.dtype.kind not in "iuf":
-            raise TypeError(f"Invalid `object`: expected a numeric array; received {describe(array)}.")
+            raise invalid("object", "a numeric array", array, TypeError)
         converted = _c_order_copy(array, dtype)
     else:
-        raise TypeError(f"Invalid `object`: expected {_OBJECT_EXPECTED}; received {describe(value)}.")
+        raise invalid("object", _OBJECT_EXPECTED, value, TypeError)
     rank = _spatial_rank(layer)
     ndim = len(converted.shape)
     if rank is not None and ndim != rank + 2:
