@@ -78,10 +78,7 @@ call_bridge <- function(name) {
   args <- mget(supplied, envir = env)
   dots <- eval(quote(list(...)), env)
   if (length(dots) && (is.null(names(dots)) || any(names(dots) == ""))) {
-    stop(errorCondition(
-      "Arguments in `...` must be named (e.g. `input_shape = c(28, 28, 3)`).",
-      class = "kerasrbridge_error", call = call
-    ))
+    bridge_error("Arguments in `...` must be named (e.g. `input_shape = c(28, 28, 3)`).", call)
   }
   args <- c(args, dots)
   for (arg in names(args)) {
@@ -96,21 +93,26 @@ call_bridge <- function(name) {
 to_python <- function(value, arg, call) {
   if (is.null(value) || inherits(value, "python.builtin.object")) return(value)
   # A scalar NA of any type becomes the bridge's NA marker, so messages say "NA".
-  if (is.atomic(value) && length(value) == 1L && is.na(value) && !is.nan(value)) return(reticulate::py_get_attr(bridge$coerce, "NA"))
+  if (is.atomic(value) && length(value) == 1L && is.na(value) && !is.nan(value)) {
+    return(reticulate::py_get_attr(bridge$coerce, "NA"))
+  }
   if (is.factor(value)) {
-    stop(errorCondition(
-      sprintf("Invalid `%s`: factors are not converted (use as.character() or as.numeric() on purpose); received factor %s.",
-              arg, deparse1(as.character(value))),
-      class = "kerasrbridge_error", call = call
-    ))
+    bridge_error(sprintf(
+      "Invalid `%s`: factors are not converted (use as.character() or as.numeric() on purpose); received factor %s.",
+      arg, deparse1(as.character(value))
+    ), call)
   }
   tryCatch(reticulate::r_to_py(value), error = function(e) {
-    stop(errorCondition(
-      sprintf("Invalid `%s`: cannot be passed to Python (%s); received an object of class %s.",
-              arg, trimws(conditionMessage(e)), paste(class(value), collapse = "/")),
-      class = "kerasrbridge_error", call = call
-    ))
+    bridge_error(sprintf(
+      "Invalid `%s`: cannot be passed to Python (%s); received an object of class %s.",
+      arg, trimws(conditionMessage(e)), paste(class(value), collapse = "/")
+    ), call)
   })
+}
+
+# An R-side refusal, raised like the Python ones: the user's call, our class.
+bridge_error <- function(message, call) {
+  stop(errorCondition(message, class = "kerasrbridge_error", call = call))
 }
 
 # Python's message, first line readable, with the user's call as the call.
