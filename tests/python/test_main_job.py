@@ -1,6 +1,5 @@
 """The main job end to end, short: examples/main_job.py --epochs 1 trains from Python and from R."""
 
-import os
 import re
 import shutil
 import subprocess
@@ -12,13 +11,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = ROOT / "examples" / "main_job.py"
 
-
-def r_environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("RETICULATE_PYTHON", sys.executable)
-    env.setdefault("R_LIBS", str(ROOT / ".rlib"))
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return env
+# The driver's own R environment (RETICULATE_PYTHON, R_LIBS), so the check below
+# looks for kerasrbridge where the driver will.
+sys.path.insert(0, str(DRIVER.parent))
+from main_job import r_environment  # noqa: E402
 
 
 @pytest.fixture(scope="module")
