@@ -23,7 +23,24 @@ keras <- NULL
     delay_load = list(on_error = function(e) stop(bridge_unavailable(e), call. = FALSE))
   )
   keras <<- reticulate::import("keras", delay_load = TRUE)
+  # Models saved with our registered layer classes must load after library()
+  # alone (keras3::load_model(), keras$models$load_model(), ...). Importing
+  # kerasr_bridge registers them; doing it when Python first imports keras
+  # keeps library() itself from starting Python or TensorFlow.
+  on_keras_load(function() reticulate::import("kerasr_bridge"))
   register_tensor_methods()
+}
+
+# reticulate's py_register_load_hook() (exported since 1.29); 1.28 runs the
+# same "reticulate::<module>::load" hooks but does not export the function.
+on_keras_load <- function(hook) {
+  if ("py_register_load_hook" %in% getNamespaceExports("reticulate")) {
+    getExportedValue("reticulate", "py_register_load_hook")("keras", hook)
+  } else if (reticulate::py_available() && "keras" %in% names(reticulate::import("sys")$modules)) {
+    hook()
+  } else {
+    setHook("reticulate::keras::load", hook)
+  }
 }
 
 bridge_unavailable <- function(error) {
@@ -54,75 +71,66 @@ numpy_hint <- function(python) {
   )
 }
 
-# The Python functions, looked up once: `bridge[[name]]` costs an attribute
-# lookup and a new R wrapper on every call.
-bridge_functions <- new.env(parent = emptyenv())
+# The Python entry point, looked up once: `bridge$from_r$call` costs two
+# attribute lookups and new R wrappers on every call.
+bridge_cache <- new.env(parent = emptyenv())
 
-bridge_function <- function(name) {
-  fn <- bridge_functions[[name]]
-  if (is.null(fn)) {
-    fn <- bridge[[name]]
-    assign(name, fn, envir = bridge_functions)
-  }
-  fn
+bridge_call <- function() {
+  if (is.null(bridge_cache$call)) bridge_cache$call <- bridge$from_r$call
+  bridge_cache$call
 }
 
 # Forward the calling layer function's supplied arguments, by name, to the
-# Python function of the same name. Missing arguments are left to Python's
-# defaults, which mirror keras3's formals.
+# Python function of the same name through kerasr_bridge.from_r.call, which
+# renders values in R syntax and returns errors instead of raising them.
+# Missing arguments are left to Python's defaults, which mirror keras3's formals.
 call_bridge <- function(name) {
   env <- parent.frame()
   call <- sys.call(-1L)
   matched <- match.call(sys.function(-1L), call, expand.dots = FALSE, envir = parent.frame(2L))
   supplied <- setdiff(as.character(names(matched)[-1L]), "...")
-  args <- mget(supplied, envir = env)
-  dots <- eval(quote(list(...)), env)
-  if (length(dots) && (is.null(names(dots)) || any(names(dots) == ""))) {
-    bridge_error("Arguments in `...` must be named (e.g. `input_shape = c(28, 28, 3)`).", call)
+  args <- c(mget(supplied, envir = env), eval(quote(list(...)), env))
+  for (i in seq_along(args)) {
+    if (!is.null(args[[i]])) args[i] <- list(to_python(args[[i]]))
   }
-  args <- c(args, dots)
-  for (arg in names(args)) {
-    args[arg] <- list(to_python(args[[arg]], arg, call))
-  }
-  withCallingHandlers(
-    do.call(bridge_function(name), args),
-    error = function(e) rethrow(e, call)
-  )
+  result <- do.call(bridge_call(), c(list(name), args))
+  if (inherits(result, "kerasr_bridge.from_r.RError")) raise_python_error(result, call)
+  result
 }
 
-to_python <- function(value, arg, call) {
-  if (is.null(value) || inherits(value, "python.builtin.object")) return(value)
-  # A scalar NA of any type becomes the bridge's NA marker, so messages say "NA".
-  if (is.atomic(value) && length(value) == 1L && is.na(value) && !is.nan(value)) {
-    return(reticulate::py_get_attr(bridge$coerce, "NA"))
+# R values as Python should see them: what reticulate converts faithfully
+# passes as is. R's NA must survive as NA: reticulate would turn a logical NA
+# into TRUE and an integer NA into -2147483648, so non-double NA becomes the
+# double NA (as as.double() does), which Python recognises by its bits. Values
+# with no faithful Python form (data.frames, factors, environments, other
+# classed objects) travel as a description that every check refuses.
+to_python <- function(value) {
+  if (is.function(value) || inherits(value, "python.builtin.object")) return(value)
+  if (is.object(value) || !(is.atomic(value) || is.list(value))) return(r_value(value))
+  if (is.list(value)) return(lapply(value, function(item) if (is.null(item)) item else to_python(item)))
+  if (is.double(value) || !anyNA(value)) return(value)
+  if (!is.null(dim(value))) {
+    if (is.logical(value) || is.integer(value)) storage.mode(value) <- "double"
+    return(value)
   }
-  if (is.factor(value)) {
-    bridge_error(sprintf(
-      "Invalid `%s`: factors are not converted (use as.character() or as.numeric() on purpose); received factor %s.",
-      arg, deparse1(as.character(value))
-    ), call)
-  }
-  tryCatch(reticulate::r_to_py(value), error = function(e) {
-    bridge_error(sprintf(
-      "Invalid `%s`: cannot be passed to Python (%s); received an object of class %s.",
-      arg, trimws(conditionMessage(e)), paste(class(value), collapse = "/")
-    ), call)
-  })
+  if (length(value) == 1L) return(NA_real_)
+  items <- as.list(value)
+  items[is.na(value)] <- list(NA_real_)
+  items
 }
 
-# An R-side refusal, raised like the Python ones: the user's call, our class.
-bridge_error <- function(message, call) {
-  stop(errorCondition(message, class = "kerasrbridge_error", call = call))
+r_value <- function(value) {
+  size <- if (is.data.frame(value)) dim(value) else length(value)
+  bridge$from_r$RValue(classes = as.list(class(value)), size = as.list(as.integer(size)))
 }
 
-# Python's message, first line readable, with the user's call as the call.
-rethrow <- function(error, call) {
-  if (inherits(error, "kerasrbridge_error")) return()
-  message <- trimws(conditionMessage(error))
-  type <- regmatches(message, regexpr("^[A-Za-z_.]*(Error|Exception)(?=: )", message, perl = TRUE))
-  if (length(type)) message <- sub("^[A-Za-z_.]*(Error|Exception): ", "", message)
-  classes <- c(if (length(type)) paste0("kerasrbridge_", type), "kerasrbridge_error", "error", "condition")
-  stop(structure(class = classes, list(message = message, call = call, python_type = type)))
+# A Python error, raised in R with exactly Python's message, the user's call,
+# our classes and the classes reticulate gives that Python exception (so
+# handlers written for keras3 or reticulate, `python.builtin.ValueError = `,
+# catch it too).
+raise_python_error <- function(error, call) {
+  classes <- c(paste0("kerasrbridge_", error$type), "kerasrbridge_error", unlist(error$classes), "error", "condition")
+  stop(structure(class = classes, list(message = error$message, call = call)))
 }
 
 register_tensor_methods <- function() {

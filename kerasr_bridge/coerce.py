@@ -14,41 +14,13 @@ from typing import Any
 
 import numpy as np
 
+from kerasr_bridge.render import describe, spell
+
 # R's integers are 32-bit; anything beyond cannot be a sensible size either.
 MAX_SIZE = 2**31 - 1
 
 PADDINGS = ("valid", "same")
 DATA_FORMATS = ("channels_last", "channels_first")
-
-
-class _RMissingValue:
-    """R's ``NA``, as the R package hands it over.
-
-    reticulate would turn a logical ``NA`` into ``True`` and ``NA_integer_``
-    into -2147483648; a marker keeps the message honest ("received NA").
-    No check accepts it.
-    """
-
-    def __repr__(self) -> str:
-        return "NA"
-
-
-NA: Any = _RMissingValue()
-
-
-def describe(value: Any) -> str:
-    """A short, readable rendering of a received value for error messages."""
-    if value is NA:
-        return "NA (R's missing value)"
-    if isinstance(value, np.ndarray):
-        body = np.array2string(value, threshold=8, separator=", ")
-        return f"array {body} of dtype {value.dtype}"
-    if isinstance(value, (list, tuple)) and len(value) > 8:
-        return f"{type(value).__name__} of length {len(value)}"
-    text = repr(value)
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return f"{text} ({type(value).__name__})"
 
 
 def invalid(arg: str, expected: str, value: Any, error: type[Exception] = ValueError) -> Exception:
@@ -68,7 +40,7 @@ def as_positive_int(value: Any, arg: str, *, minimum: int = 1) -> int:
     expected = f"a whole number >= {minimum}"
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value.item()
-    # bool is an int subclass, and reticulate turns R's logical NA into True.
+    # bool is an int subclass: TRUE is no size.
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise invalid(arg, expected, value, TypeError)
     if isinstance(value, numbers.Integral):
@@ -148,7 +120,7 @@ def as_bool(value: Any, arg: str) -> bool:
         value = value.item()
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    raise invalid(arg, "TRUE or FALSE (a Python bool)", value, TypeError)
+    raise invalid(arg, spell("True or False", "TRUE or FALSE"), value, TypeError)
 
 
 def as_string(value: Any, arg: str) -> str:
@@ -205,7 +177,7 @@ def as_shape(value: Any, arg: str) -> tuple[int | None, ...]:
         try:
             shape.append(as_positive_int(item, arg))
         except (TypeError, ValueError):
-            raise invalid(arg, "a list of whole numbers >= 1 (or NULL for unknown sizes)", value) from None
+            raise invalid(arg, f"a list of whole numbers >= 1 (or {spell('None', 'NULL')} for unknown sizes)", value) from None
     return tuple(shape)
 
 

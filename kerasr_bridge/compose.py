@@ -8,12 +8,16 @@ from typing import Any
 import keras
 import numpy as np
 
-from kerasr_bridge.coerce import describe, invalid
+from kerasr_bridge.coerce import invalid
+from kerasr_bridge.render import describe, spell
 
-_OBJECT_EXPECTED = (
-    "NULL/None, a keras Sequential model, or a tensor, array or keras Input "
-    "to pass through the layer"
-)
+
+
+def _object_expected() -> str:
+    return (
+        f"{spell('None', 'NULL')}, a keras Sequential model, or a tensor, array or keras Input "
+        "to pass through the layer"
+    )
 
 
 def _spatial_rank(layer: keras.layers.Layer) -> int | None:
@@ -91,7 +95,7 @@ def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
     """
     dtype = layer.compute_dtype
     if isinstance(value, (str, bytes, list, tuple, dict, set)) or value is None:
-        raise invalid("object", _OBJECT_EXPECTED, value, TypeError)
+        raise invalid("object", _object_expected(), value, TypeError)
     symbolic = isinstance(value, keras.KerasTensor)
     if symbolic or keras.ops.is_tensor(value):
         kind = keras.backend.standardize_dtype(value.dtype)
@@ -104,7 +108,7 @@ def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
             raise invalid("object", "a numeric array", array, TypeError)
         converted = _c_order_copy(array, dtype)
     else:
-        raise invalid("object", _OBJECT_EXPECTED, value, TypeError)
+        raise invalid("object", _object_expected(), value, TypeError)
     rank = _spatial_rank(layer)
     ndim = len(converted.shape)
     if rank is not None and ndim != rank + 2:
@@ -123,7 +127,7 @@ def compose_layer(object: Any, layer: keras.layers.Layer) -> Any:
         return _add_to_sequential(object, layer)
     if isinstance(object, keras.layers.Layer):
         raise TypeError(
-            f"Invalid `object`: expected {_OBJECT_EXPECTED}; received a "
+            f"Invalid `object`: expected {_object_expected()}; received a "
             f"{type(object).__name__} (only Sequential models can be extended)."
         )
     return layer(as_layer_input(object, layer))

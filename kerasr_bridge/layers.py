@@ -14,7 +14,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from kerasr_bridge import coerce
+from kerasr_bridge import coerce, render
 
 # The older R keras arguments that still reach the layer through `...`/**kwargs.
 LEGACY_ARGUMENTS = ("input_shape", "batch_input_shape", "batch_size", "dtype", "name", "trainable", "weights")
@@ -28,6 +28,29 @@ class LayerSpec:
     rank: int
     keras_class: type[keras.layers.Layer]
     channels_first_class: type[keras.layers.Layer]
+
+
+# Where a subclass is needed, and why only there.
+#
+# Plain Keras layers are what we return wherever the backend computes them
+# correctly: they load without this package and behave exactly as Keras
+# documents. Two defects are TensorFlow's alone (Keras 3.15.1, TensorFlow 2.21;
+# JAX 0.7 and PyTorch 2.13 compute both cases correctly, which the reference
+# tests check on every backend):
+# - channels_first with a bias: the bias can land on the last spatial axis
+#   (see _BroadcastBias). Fixed by ChannelsFirstDepthwiseConv1D/2D.
+# - unequal strides such as (2, 1): TensorFlow's native depthwise kernel
+#   refuses them (always in float64, and in float32 where oneDNN is off or the
+#   CPU is not Intel's; with dilation > 1 TensorFlow goes through
+#   space-to-batch and runs them, but the subclass is kept for every unequal
+#   stride there rather than relying on that). Fixed by
+#   UnequalStridesDepthwiseConv2D.
+# So these subclasses are built on the TensorFlow backend only. They are
+# registered on import and use nothing but keras.ops, so a model saved on
+# TensorFlow loads and computes correctly on JAX and PyTorch too. The reverse
+# direction is plain Keras's: a channels_first model saved on JAX or PyTorch
+# holds plain layers, which TensorFlow then runs with its own bias defect.
+_SUBCLASS_BACKENDS = frozenset({"tensorflow"})
 
 
 class _BroadcastBias:
@@ -66,7 +89,8 @@ class _BroadcastBias:
 class ChannelsFirstDepthwiseConv1D(_BroadcastBias, keras.layers.DepthwiseConv1D):
     """``DepthwiseConv1D`` whose bias lands on the channel axis with ``channels_first`` (see ``_BroadcastBias``).
 
-    Only ``channels_first`` layers with a bias are built from this class.
+    Only ``channels_first`` layers with a bias, on the TensorFlow backend, are
+    built from this class; it computes correctly on every backend.
     """
 
 
@@ -74,7 +98,9 @@ class ChannelsFirstDepthwiseConv1D(_BroadcastBias, keras.layers.DepthwiseConv1D)
 class ChannelsFirstDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D):
     """``DepthwiseConv2D`` whose bias lands on the channel axis with ``channels_first`` (see ``_BroadcastBias``).
 
-    Only ``channels_first`` layers with a bias (and equal strides) are built from this class.
+    Only ``channels_first`` layers with a bias (and equal strides), on the
+    TensorFlow backend, are built from this class; it computes correctly on
+    every backend.
     """
 
 
@@ -86,7 +112,9 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
     and fail at call time otherwise. This layer convolves at the common
     stride (the gcd) over explicitly padded input and then keeps every
     k-th row/column, which selects exactly the windows the requested strides
-    select. Only layers with unequal strides are built from this class.
+    select; with ``dilation_rate > 1`` too, since the dilation only widens
+    each window. Only layers with unequal strides, on the TensorFlow backend,
+    are built from this class; it computes correctly on every backend.
     """
 
     # The spatial sizes are checked when the layer meets an input (every call,
@@ -234,12 +262,8 @@ def _keras_arguments(spec: LayerSpec, arguments: dict[str, Any]) -> dict[str, An
     config["activity_regularizer"] = coerce.as_keras_object(
         arguments["activity_regularizer"], "activity_regularizer", keras.regularizers.get, "regularizer"
     )
-    if any(s > 1 for s in config["strides"]) and any(d > 1 for d in config["dilation_rate"]):
-        raise ValueError(
-            "Invalid `strides` and `dilation_rate`: strides > 1 is incompatible with "
-            f"dilation_rate > 1; received strides={config['strides']} and "
-            f"dilation_rate={config['dilation_rate']}."
-        )
+    # strides > 1 together with dilation_rate > 1 is accepted, as keras3 does:
+    # every backend computes it (the reference tests cover it).
     return config
 
 
@@ -264,7 +288,7 @@ def build_layer(spec: LayerSpec, arguments: dict[str, Any]) -> keras.layers.Laye
     if input_shape is not None and _channels_of(input_shape, config["data_format"]) is None:
         given = "batch_input_shape" if arguments["kwargs"].get("batch_input_shape") is not None else "input_shape"
         raise ValueError(
-            f"Invalid `{given}`: expected a known channel size (not NULL/None) for data_format="
+            f"Invalid `{given}`: expected a known channel size (not {render.spell('None', 'NULL')}) for data_format="
             f"\"{config['data_format']}\"; received {coerce.describe(arguments['kwargs'][given])}."
         )
 
@@ -283,13 +307,16 @@ def build_layer(spec: LayerSpec, arguments: dict[str, Any]) -> keras.layers.Laye
                 expected += " and a bias of shape (channels * depth_multiplier,)"
             if input_shape is not None:
                 expected += f", with channels = {channels} as the input shape says"
-            raise ValueError(f"Invalid `weights`: expected {expected}; received arrays of shapes {received}.")
+            shapes = render.describe(received) if len(received) > 2 else ", ".join(map(str, received))
+            raise ValueError(f"Invalid `weights`: expected {expected}; received arrays of shapes {shapes}.")
 
     layer_class = spec.keras_class
-    if len(set(config["strides"])) > 1:
-        layer_class = UnequalStridesDepthwiseConv2D
-    elif config["data_format"] == "channels_first" and config["use_bias"]:
-        layer_class = spec.channels_first_class
+    # Subclasses only where the backend needs them (see _SUBCLASS_BACKENDS).
+    if keras.backend.backend() in _SUBCLASS_BACKENDS:
+        if len(set(config["strides"])) > 1:
+            layer_class = UnequalStridesDepthwiseConv2D
+        elif config["data_format"] == "channels_first" and config["use_bias"]:
+            layer_class = spec.channels_first_class
     if input_shape is None:
         layer = layer_class(**config, **legacy)
     else:
