@@ -99,12 +99,13 @@ def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
     symbolic = isinstance(value, keras.KerasTensor)
     if symbolic or keras.ops.is_tensor(value):
         kind = keras.backend.standardize_dtype(value.dtype)
-        if not (keras.backend.is_float_dtype(kind) or keras.backend.is_int_dtype(kind)):
+        if not (keras.backend.is_float_dtype(kind) or keras.backend.is_int_dtype(kind) or kind == "bool"):
             raise TypeError(f"Invalid `object`: expected a numeric tensor; received a tensor of dtype {kind}.")
         converted = value if keras.backend.is_float_dtype(kind) else keras.ops.cast(value, dtype)
     elif hasattr(value, "__array__"):
         array = np.asarray(value)
-        if array.dtype.kind not in "iuf":
+        # Logical arrays count as 0/1, as R's as.double() reads them.
+        if array.dtype.kind not in "biuf":
             raise invalid("object", "a numeric array", array, TypeError)
         converted = _c_order_copy(array, dtype)
     else:

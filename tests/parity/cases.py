@@ -18,7 +18,8 @@ from typing import Any
 import keras
 import numpy as np
 
-from kerasr_bridge.coerce import NA
+from kerasr_bridge.from_r import RValue
+from kerasr_bridge.render import R_NA as NA
 
 
 @dataclass(frozen=True)
@@ -125,20 +126,21 @@ CASES = [
 class BadInput:
     """One bad input, as an R user writes it and as reticulate delivers it to Python.
 
-    ``py`` is None for values that only exist in R (factors, environments, R
-    functions): those are refused on the R side, still naming the argument.
+    ``py`` holds the values as Python receives them from R: R's ``NA`` is
+    ``R_NA`` (imported here as ``NA``), values with no Python form (factors,
+    data.frames, environments) are ``RValue`` descriptions.
     ``argument`` is the argument the message must name.
     """
 
     id: str
     rank: int
-    py: dict[str, Any] | None
+    py: dict[str, Any]
     r: str
     argument: str
 
 
-def _bad(id: str, rank: int, py: dict[str, Any] | None, r: str, argument: str | None = None) -> BadInput:
-    named = argument or next((k for k in (py or {}) if k != "kernel_size"), "kernel_size")
+def _bad(id: str, rank: int, py: dict[str, Any], r: str, argument: str | None = None) -> BadInput:
+    named = argument or next((k for k in py if k != "kernel_size"), "kernel_size")
     return BadInput(id, rank, py, r, named)
 
 
@@ -162,10 +164,10 @@ ERROR_CASES = [
     _bad("kernel_length2_for_1d", 1, {"kernel_size": [3.0, 3.0]}, "kernel_size = c(3, 3)"),
     _bad("kernel_nested_list", 2, {"kernel_size": [[3.0, 3.0]]}, "kernel_size = list(list(3, 3))"),
     _bad("kernel_matrix", 2, {"kernel_size": np.full((2, 2), 3.0)}, "kernel_size = matrix(3, 2, 2)"),
-    _bad("kernel_data_frame", 2, {"kernel_size": {"a": 3.0}}, "kernel_size = data.frame(a = 3)"),
-    _bad("kernel_factor", 2, None, 'kernel_size = factor("3")', "kernel_size"),
-    _bad("kernel_environment", 2, None, "kernel_size = new.env()", "kernel_size"),
-    _bad("kernel_function", 2, None, "kernel_size = function(x) 3", "kernel_size"),
+    _bad("kernel_data_frame", 2, {"kernel_size": RValue(["data.frame"], [1, 1])}, "kernel_size = data.frame(a = 3)"),
+    _bad("kernel_factor", 2, {"kernel_size": RValue(["factor"], [1])}, 'kernel_size = factor("3")'),
+    _bad("kernel_environment", 2, {"kernel_size": RValue(["environment"], [0])}, "kernel_size = new.env()"),
+    _bad("kernel_function", 2, {"kernel_size": lambda x: 3}, "kernel_size = function(x) 3"),
     _bad("kernel_missing", 2, {}, "strides = 1", "kernel_size"),
     _bad("strides_2.5", 2, {**K, "strides": 2.5}, "kernel_size = 3, strides = 2.5"),
     _bad("strides_na", 1, {**K, "strides": NA}, "kernel_size = 3, strides = NA"),
@@ -177,7 +179,7 @@ ERROR_CASES = [
     _bad("strides_and_dilation_1d", 1, {**K, "strides": 2, "dilation_rate": 3},
          "kernel_size = 3, strides = 2L, dilation_rate = 3L", "dilation_rate"),
     _bad("dilation_negative", 2, {**K, "dilation_rate": -1.0}, "kernel_size = 3, dilation_rate = -1"),
-    _bad("dilation_na_in_list", 2, {**K, "dilation_rate": [1, True]}, "kernel_size = 3, dilation_rate = list(1L, NA)"),
+    _bad("dilation_na_in_list", 2, {**K, "dilation_rate": [1, NA]}, "kernel_size = 3, dilation_rate = list(1L, NA)"),
     _bad("multiplier_2.5", 2, {**K, "depth_multiplier": 2.5}, "kernel_size = 3, depth_multiplier = 2.5"),
     _bad("multiplier_zero", 2, {**K, "depth_multiplier": 0.0}, "kernel_size = 3, depth_multiplier = 0"),
     _bad("multiplier_na", 1, {**K, "depth_multiplier": NA}, "kernel_size = 3, depth_multiplier = NA"),
@@ -188,7 +190,7 @@ ERROR_CASES = [
     _bad("padding_na", 2, {**K, "padding": NA}, "kernel_size = 3, padding = NA"),
     _bad("padding_number", 2, {**K, "padding": 1.0}, "kernel_size = 3, padding = 1"),
     _bad("padding_vector", 2, {**K, "padding": ["same", "valid"]}, 'kernel_size = 3, padding = c("same", "valid")'),
-    _bad("padding_factor", 2, None, 'kernel_size = 3, padding = factor("same")', "padding"),
+    _bad("padding_factor", 2, {**K, "padding": RValue(["factor"], [1])}, 'kernel_size = 3, padding = factor("same")'),
     _bad("data_format_unknown", 2, {**K, "data_format": "NHWC"}, 'kernel_size = 3, data_format = "NHWC"'),
     _bad("data_format_logical", 2, {**K, "data_format": True}, "kernel_size = 3, data_format = TRUE"),
     _bad("data_format_empty", 1, {**K, "data_format": ""}, 'kernel_size = 3, data_format = ""'),
@@ -215,7 +217,7 @@ ERROR_CASES = [
     _bad("dtype_nonsense", 1, {**K, "dtype": "nonsense"}, 'kernel_size = 3, dtype = "nonsense"'),
     _bad("batch_size_alone", 2, {**K, "batch_size": 8.0}, "kernel_size = 3, batch_size = 8"),
     _bad("input_shape_length", 2, {**K, "input_shape": [8.0, 8.0]}, "kernel_size = 3, input_shape = c(8, 8)"),
-    _bad("input_shape_na", 2, {**K, "input_shape": [8.0, float("nan"), 3.0]},
+    _bad("input_shape_na", 2, {**K, "input_shape": [8.0, NA, 3.0]},
          "kernel_size = 3, input_shape = c(8, NA, 3)"),
     _bad("batch_input_shape_length", 2, {**K, "batch_input_shape": [None, 8.0, 8.0]},
          "kernel_size = 3, batch_input_shape = list(NULL, 8, 8)"),
@@ -229,10 +231,10 @@ ERROR_CASES = [
          "object = array(1, c(2, 5, 5)), kernel_size = 3", "object"),
     _bad("object_rank_1d", 1, {"object": np.ones((2, 5, 5, 1)), **K},
          "object = array(1, c(2, 5, 5, 1)), kernel_size = 3", "object"),
-    _bad("object_logical_array", 2, {"object": np.ones((1, 5, 5, 2), dtype=bool), **K},
-         "object = array(TRUE, c(1, 5, 5, 2)), kernel_size = 3", "object"),
     _bad("object_character_array", 2, {"object": np.full((1, 2, 2, 1), "a", dtype=object), **K},
          'object = array("a", c(1, 2, 2, 1)), kernel_size = 3', "object"),
-    _bad("object_data_frame", 2, {"object": {"a": 1.0}, **K}, "object = data.frame(a = 1), kernel_size = 3", "object"),
-    _bad("object_environment", 2, None, "object = new.env(), kernel_size = 3", "object"),
+    _bad("object_data_frame", 2, {"object": RValue(["data.frame"], [1, 1]), **K},
+         "object = data.frame(a = 1), kernel_size = 3", "object"),
+    _bad("object_environment", 2, {"object": RValue(["environment"], [0]), **K}, "object = new.env(), kernel_size = 3",
+         "object"),
 ]

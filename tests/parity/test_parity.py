@@ -10,6 +10,7 @@ import pytest
 from cases import CASES, ERROR_CASES, BadInput, Case
 
 import kerasr_bridge
+from kerasr_bridge import render
 
 
 def strip_names(config: Any, drop: tuple[str, ...] = ()) -> Any:
@@ -79,7 +80,7 @@ def test_outputs_bit_identical(R, case):
 
 @pytest.mark.parametrize("case", ERROR_CASES, ids=[c.id for c in ERROR_CASES])
 def test_bad_inputs_fail_alike_in_both_languages(R, case: BadInput):
-    """The R message carries the Python message; both name the argument; R's class and call are set."""
+    """R's message is exactly Python's, rendered for R; it names the argument; R's classes and call are set."""
     function = f"layer_depthwise_conv_{case.rank}d"
     r_error = R(
         f"e <- tryCatch({{ {function}({case.r}); NULL }}, error = identity)\n"
@@ -88,12 +89,16 @@ def test_bad_inputs_fail_alike_in_both_languages(R, case: BadInput):
     )
     assert r_error is not None, "R raised no error"
     assert f"`{case.argument}`" in r_error["message"]
-    assert "kerasrbridge_error" in r_error["class"]
     assert r_error["call"].startswith(function + "(")
-    if case.py is not None:
-        with pytest.raises((TypeError, ValueError)) as raised:
-            getattr(kerasr_bridge, function)(**case.py)
-        assert r_error["message"] == str(raised.value)
+    with render.caller(render.R), pytest.raises((TypeError, ValueError)) as raised:
+        getattr(kerasr_bridge, function)(**case.py)
+    assert r_error["message"] == str(raised.value)
+    python_type = type(raised.value).__name__
+    assert list(r_error["class"]) == [
+        f"kerasrbridge_{python_type}", "kerasrbridge_error", f"python.builtin.{python_type}",
+        "python.builtin.Exception", "python.builtin.BaseException", "error", "condition",
+    ]
+    assert len(r_error["message"]) <= render.MAX_MESSAGE_CHARS
 
 
 def test_bad_input_matrix_is_large_enough():
