@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kerasr_bridge import from_r
+from kerasr_bridge import from_r  # noqa: F401  (the R package's entry point: kerasr_bridge.from_r.call)
 from kerasr_bridge._docs import document
 from kerasr_bridge.compose import compose_layer, pipe
 from kerasr_bridge.layers import (

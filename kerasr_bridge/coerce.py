@@ -177,7 +177,8 @@ def as_shape(value: Any, arg: str) -> tuple[int | None, ...]:
         try:
             shape.append(as_positive_int(item, arg))
         except (TypeError, ValueError):
-            raise invalid(arg, f"a list of whole numbers >= 1 (or {spell('None', 'NULL')} for unknown sizes)", value) from None
+            expected = f"a list of whole numbers >= 1 (or {spell('None', 'NULL')} for unknown sizes)"
+            raise invalid(arg, expected, value) from None
     return tuple(shape)
 
 

@@ -12,7 +12,6 @@ from kerasr_bridge.coerce import invalid
 from kerasr_bridge.render import describe, spell
 
 
-
 def _object_expected() -> str:
     return (
         f"{spell('None', 'NULL')}, a keras Sequential model, or a tensor, array or keras Input "
@@ -107,7 +106,10 @@ def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
         # Logical arrays count as 0/1, as R's as.double() reads them.
         if array.dtype.kind not in "biuf":
             raise invalid("object", "a numeric array", array, TypeError)
-        converted = _c_order_copy(array, dtype)
+        # R's NA is a signalling NaN: casting it sets the FP "invalid" flag, and
+        # NumPy would warn, though the NaN arrives intact (NA stays missing).
+        with np.errstate(invalid="ignore"):
+            converted = _c_order_copy(array, dtype)
     else:
         raise invalid("object", _object_expected(), value, TypeError)
     rank = _spatial_rank(layer)

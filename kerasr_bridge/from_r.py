@@ -77,8 +77,8 @@ def call(function_name: str, /, *unnamed: Any, **arguments: Any) -> Any:
         try:
             if unnamed:
                 raise TypeError(
-                    f"{function_name}() got {len(unnamed)} unnamed argument(s) in `...`; name them "
-                    f"(e.g. `input_shape = c(28, 28, 3)`); received {render.describe(list(unnamed))}."
+                    f"Arguments in `...` must be named (e.g. `input_shape = c(28, 28, 3)`); {function_name}() "
+                    f"received {len(unnamed)} unnamed: {render.describe(list(unnamed))}."
                 )
             return getattr(kerasr_bridge, function_name)(**arguments)
         except Exception as error:
