@@ -45,7 +45,8 @@ def _environment() -> dict[str, str]:
 
 def _run(command: list[str], cwd: Path) -> str:
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=cwd, env=_environment())
-    assert done.returncode == 0, f"{command[0]} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    output = f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    assert done.returncode == 0, f"{command[0]} failed ({done.returncode}):\n{output}"
     return done.stdout
 
 
