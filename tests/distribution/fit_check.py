@@ -82,7 +82,9 @@ def train(model: Any, initial: list[Any], x: Any, y: Any) -> tuple[list[Any], li
     model.set_weights(initial)
     # Plain SGD with momentum: no per-parameter normalisation (as in Adam) to
     # magnify rounding differences in tiny gradients.
-    model.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.9), loss="mse", jit_compile=False)
+    # XLA stays off on TensorFlow (CPU); on JAX it is the engine itself ("auto": jit).
+    jit = "auto" if keras.backend.backend() == "jax" else False
+    model.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.9), loss="mse", jit_compile=jit)
     history = model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
     return model.get_weights(), [float(v) for v in history.history["loss"]]
 
@@ -123,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         distribution = keras.distribution.DataParallel(devices=jax.devices())
         info["replicas"] = len(jax.devices())
         info["devices"] = [str(device) for device in jax.devices()]
+        # How a global batch is laid out: split along the batch axis over the mesh.
+        info["data_layout"] = list(distribution.get_data_layout((8, 8, 6, 3)).axes)
         with distribution.scope():
             model = build_model()
             weights, loss = train(model, initial, x, y)
