@@ -51,14 +51,15 @@ class RError:
 
 
 def python_classes(error: BaseException) -> list[str]:
-    """The S3 classes reticulate gives a Python exception (``python.builtin.ValueError``, ...).
+    """The S3 classes reticulate gives a Python exception, down to ``python.builtin.Exception``.
 
-    ``python.builtin.object`` is left out: reticulate's methods for it expect
-    a live Python object, not an R condition.
+    ``python.builtin.BaseException`` and ``python.builtin.object`` are left
+    out: reticulate's methods for them (``$``, ``[[``, ``print``) expect a live
+    Python object, and R code such as rlang's reads fields of any condition.
     """
     names = []
     for cls in type(error).__mro__:
-        if cls is object:
+        if cls is BaseException:
             break
         module = "python.builtin" if cls.__module__ == "builtins" else cls.__module__
         names.append(f"{module}.{cls.__qualname__}")

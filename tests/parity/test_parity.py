@@ -96,7 +96,7 @@ def test_bad_inputs_fail_alike_in_both_languages(R, case: BadInput):
     python_type = type(raised.value).__name__
     assert list(r_error["class"]) == [
         f"kerasrbridge_{python_type}", "kerasrbridge_error", f"python.builtin.{python_type}",
-        "python.builtin.Exception", "python.builtin.BaseException", "error", "condition",
+        "python.builtin.Exception", "error", "condition",
     ]
     assert len(r_error["message"]) <= render.MAX_MESSAGE_CHARS
 

@@ -66,7 +66,7 @@ def test_from_r_returns_errors_with_reticulates_class_names():
     assert error == from_r.RError(
         "Invalid `kernel_size`: expected a whole number >= 1; received 2.5.",
         "ValueError",
-        ["python.builtin.ValueError", "python.builtin.Exception", "python.builtin.BaseException"],
+        ["python.builtin.ValueError", "python.builtin.Exception"],
     )
     assert from_r.call("layer_depthwise_conv_2d", 3.0, kernel_size=3).message.startswith(
         "Arguments in `...` must be named"

@@ -28,13 +28,13 @@ test_that("messages say what was received, and Python's error type is a class", 
   error <- expect_bridge_error(quote(layer_depthwise_conv_2d(kernel_size = 2.5)), "kernel_size",
                                class = "kerasrbridge_ValueError")
   expect_identical(class(error), c("kerasrbridge_ValueError", "kerasrbridge_error", "python.builtin.ValueError",
-                                   "python.builtin.Exception", "python.builtin.BaseException", "error", "condition"))
+                                   "python.builtin.Exception", "error", "condition"))
   expect_match(conditionMessage(error), "2.5", fixed = TRUE)
   expect_no_match(conditionMessage(error), "Traceback")
   error <- expect_bridge_error(quote(layer_depthwise_conv_2d(kernel_size = "3")), "kernel_size",
                                class = "kerasrbridge_TypeError")
   expect_identical(class(error), c("kerasrbridge_TypeError", "kerasrbridge_error", "python.builtin.TypeError",
-                                   "python.builtin.Exception", "python.builtin.BaseException", "error", "condition"))
+                                   "python.builtin.Exception", "error", "condition"))
   error <- expect_bridge_error(quote(layer_depthwise_conv_2d(kernel_size = NA)), "kernel_size")
   expect_match(conditionMessage(error), "NA", fixed = TRUE)
   error <- expect_bridge_error(quote(layer_depthwise_conv_2d(kernel_size = factor("3"))), "kernel_size")
