@@ -65,9 +65,23 @@
 #' new_width)` with `"channels_first"`.
 #'
 #' @section Raises:
-#' An R error (class `kerasrbridge_error`, plus `kerasrbridge_ValueError` or
-#' `kerasrbridge_TypeError`) whose message is the Python one, e.g.
-#' ``Invalid `kernel_size`: expected a whole number >= 1; received 2.5 (float).``
+#' An R error whose message is exactly the Python package's, with the value
+#' quoted in R syntax, e.g.
+#' ``Invalid `kernel_size`: expected a whole number >= 1; received 2.5.``
+#' Its classes are `kerasrbridge_ValueError` (or `kerasrbridge_TypeError`),
+#' `kerasrbridge_error`, and those reticulate gives the Python exception
+#' (`python.builtin.ValueError`, `python.builtin.Exception`), so handlers
+#' written for keras3 or reticulate catch it too.
+#'
+#' @section With keras3:
+#' keras3 exports functions of the same names. Whichever package is attached
+#' last masks the other's `layer_depthwise_conv_1d()` and
+#' `layer_depthwise_conv_2d()` (R says so when it attaches); write
+#' `kerasrbridge::layer_depthwise_conv_2d()` or
+#' `keras3::layer_depthwise_conv_2d()` to choose either way. Both build real
+#' Keras layers, so they mix in one model, and keras3's `compile()`, `fit()`,
+#' `save_model()` and `load_model()` work on models made with ours. Attaching
+#' kerasrbridge is enough for any loader to find our registered layer classes.
 #'
 #' @return The layer, the extended Sequential model, or a tensor
 #'   representing `activation(depthwise_conv2d(inputs, kernel) + bias)`,
@@ -126,8 +140,8 @@ layer_depthwise_conv_2d <- function(object, kernel_size, strides = list(1L, 1L),
 #' with `"channels_first"`.
 #'
 #' @section Raises:
-#' An R error (class `kerasrbridge_error`) whose message is the Python one,
-#' e.g. for `strides = 2, dilation_rate = 2`.
+#' An R error with the classes described in [layer_depthwise_conv_2d()],
+#' e.g. for `kernel_size = c(3, 3)` (a 1D layer takes one size).
 #'
 #' @return The layer, the extended Sequential model, or a tensor
 #'   representing `activation(depthwise_conv1d(inputs, kernel) + bias)`,
