@@ -68,9 +68,10 @@ def python_cycles(cycles: int, warmup: int) -> Measurement:
     from kerasr_bridge import layer_depthwise_conv_2d
 
     x = np.random.default_rng(0).uniform(size=(1, 8, 8, 4)).astype("float32")
+    # convert_to_numpy, not np.asarray: PyTorch outputs that require grad refuse np.asarray.
     variants = {
-        "keras": lambda: np.asarray(keras.layers.DepthwiseConv2D(3)(x)),
-        "bridge": lambda: np.asarray(layer_depthwise_conv_2d(x, kernel_size=3)),
+        "keras": lambda: keras.ops.convert_to_numpy(keras.layers.DepthwiseConv2D(3)(x)),
+        "bridge": lambda: keras.ops.convert_to_numpy(layer_depthwise_conv_2d(x, kernel_size=3)),
     }
     results = {}
     for name, run in variants.items():

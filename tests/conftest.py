@@ -1,12 +1,37 @@
-"""Shared test set-up: quiet TensorFlow, the TensorFlow backend, reproducible seeds."""
+"""Shared test set-up: quiet TensorFlow, the Keras backend, float64 on JAX, reproducible seeds.
+
+The suite runs under KERAS_BACKEND=tensorflow (the default here), jax and
+torch. What only holds on TensorFlow carries the ``tensorflow_only`` marker;
+what needs R carries ``r`` (the JAX and PyTorch runs deselect it).
+"""
 
 import os
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The default stays TensorFlow; a backend chosen in the environment is respected.
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+BACKEND = os.environ["KERAS_BACKEND"]
+if BACKEND == "jax":
+    # The float64 tests need 64-bit JAX arrays (JAX computes in 32 bits unless
+    # told otherwise). The variable is read when jax is imported; if something
+    # imported it already (doctest collection of the package), set the flag.
+    os.environ.setdefault("JAX_ENABLE_X64", "1")
+    if "jax" in sys.modules:
+        sys.modules["jax"].config.update("jax_enable_x64", os.environ["JAX_ENABLE_X64"] not in ("0", "false", "False"))
 
-import numpy as np
-import pytest
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of TensorFlow's own behaviour do not apply on the other backends: say so, naming the backend."""
+    if BACKEND == "tensorflow":
+        return
+    skip = pytest.mark.skip(reason=f"TensorFlow-specific (this run: KERAS_BACKEND={BACKEND})")
+    for item in items:
+        if item.get_closest_marker("tensorflow_only") is not None:
+            item.add_marker(skip)
 
 
 @pytest.fixture

@@ -1,9 +1,12 @@
 """The fast Fortran-order copy in compose.py gives exactly what np.ascontiguousarray gives."""
 
+import keras
 import numpy as np
 import pytest
 
 from kerasr_bridge import compose, layer_depthwise_conv_1d, layer_depthwise_conv_2d
+
+to_numpy = keras.ops.convert_to_numpy
 
 
 @pytest.mark.parametrize(
@@ -48,10 +51,10 @@ def test_large_fortran_arrays_through_the_layers(rng, data_format):
     x2 = np.asfortranarray(rng.standard_normal((4, 40, 40, 12)))
     layer2 = layer_depthwise_conv_2d(kernel_size=3, data_format=data_format, padding="same")
     np.testing.assert_array_equal(
-        np.asarray(compose.compose_layer(x2, layer2)), np.asarray(layer2(np.ascontiguousarray(x2, dtype="float32")))
+        to_numpy(compose.compose_layer(x2, layer2)), to_numpy(layer2(np.ascontiguousarray(x2, dtype="float32")))
     )
     x1 = np.asfortranarray(rng.standard_normal((8, 1024, 12)))
     layer1 = layer_depthwise_conv_1d(kernel_size=5, data_format=data_format)
     np.testing.assert_array_equal(
-        np.asarray(compose.compose_layer(x1, layer1)), np.asarray(layer1(np.ascontiguousarray(x1, dtype="float32")))
+        to_numpy(compose.compose_layer(x1, layer1)), to_numpy(layer1(np.ascontiguousarray(x1, dtype="float32")))
     )

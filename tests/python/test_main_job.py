@@ -16,6 +16,9 @@ DRIVER = ROOT / "examples" / "main_job.py"
 sys.path.insert(0, str(DRIVER.parent))
 from main_job import r_environment  # noqa: E402
 
+# Trains from R too (Rscript, kerasrbridge): the JAX and PyTorch runs deselect it.
+pytestmark = pytest.mark.r
+
 
 @pytest.fixture(scope="module")
 def r_ready() -> None:

@@ -48,8 +48,8 @@ def test_config_round_trip(rank, kwargs):
 
 
 def test_unequal_strides_class_is_registered_and_round_trips():
-    layer = layer_depthwise_conv_2d(kernel_size=3, strides=(2, 1))
-    assert isinstance(layer, UnequalStridesDepthwiseConv2D)
+    # Built directly: layer_depthwise_conv_2d builds it on TensorFlow only (test_backends.py).
+    layer = UnequalStridesDepthwiseConv2D(kernel_size=3, strides=(2, 1))
     assert keras.saving.get_registered_name(UnequalStridesDepthwiseConv2D) == (
         "kerasr_bridge>UnequalStridesDepthwiseConv2D"
     )
@@ -109,12 +109,31 @@ def test_unequal_strides_and_channels_first_classes_are_in_the_saved_model(tmp_p
         layer_depthwise_conv_2d(keras.Sequential(), kernel_size=3, strides=(1, 2), input_shape=(9, 9, 2)),
         kernel_size=1, data_format="channels_first", depth_multiplier=2,
     )
+    # Our subclasses on TensorFlow, plain Keras layers elsewhere (test_backends.py); saved either way.
+    if keras.backend.backend() == "tensorflow":
+        assert [type(layer) for layer in model.layers] == [UnequalStridesDepthwiseConv2D, ChannelsFirstDepthwiseConv2D]
     x = rng.normal(size=(2, 9, 9, 2))
     before = model.predict(x, verbose=0)
     model.save(tmp_path / "m.keras")
     loaded = keras.saving.load_model(tmp_path / "m.keras")
-    assert isinstance(loaded.layers[0], UnequalStridesDepthwiseConv2D)
-    assert isinstance(loaded.layers[1], ChannelsFirstDepthwiseConv2D)
+    assert [type(layer) for layer in loaded.layers] == [type(layer) for layer in model.layers]
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), before)
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_the_subclasses_save_and_load_on_every_backend(padding, tmp_path, rng):
+    """Built directly, so that every backend runs them (models saved on TensorFlow hold them)."""
+    model = keras.Sequential([
+        keras.Input((9, 8, 2)),
+        UnequalStridesDepthwiseConv2D(kernel_size=3, strides=(2, 1), dilation_rate=(1, 2), padding=padding,
+                                      depth_multiplier=2, bias_initializer="random_normal"),
+        ChannelsFirstDepthwiseConv2D(kernel_size=1, data_format="channels_first", bias_initializer="random_normal"),
+    ])
+    x = rng.normal(size=(2, 9, 8, 2))
+    before = model.predict(x, verbose=0)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")
+    assert [type(layer) for layer in loaded.layers] == [UnequalStridesDepthwiseConv2D, ChannelsFirstDepthwiseConv2D]
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), before)
 
 
@@ -159,7 +178,8 @@ def test_plain_callables_are_accepted_and_a_constraint_is_applied_by_fit(rank, r
     x = rng.normal(size=(8, *spatial, 2))
     out = layer(x)
     assert calls
-    np.testing.assert_allclose(np.asarray(out), np.tanh(depthwise_conv(x, kernel, bias)), rtol=1e-5, atol=1e-5)
+    expected = np.tanh(depthwise_conv(x, kernel, bias))
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(out), expected, rtol=1e-5, atol=1e-5)
     assert len(layer.losses) == 3  # kernel, bias and activity regularizers
     model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
     model.fit(x, rng.normal(size=(8, *(6,) * rank, 2)), epochs=1, batch_size=4, verbose=0)

@@ -1,4 +1,7 @@
-"""Process-level reliability: no leaks beyond Keras's own, clean exits, large inputs from R."""
+"""Process-level reliability: no leaks beyond Keras's own, clean exits, large inputs from R.
+
+The Python leak check runs on every backend; everything that starts R is marked ``r``.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "RETICULATE_PYTHON": sys.executable, "TF_CPP_MIN_LOG_LEVEL": "2"}
@@ -23,13 +28,25 @@ def assert_clean_exit(done: subprocess.CompletedProcess[str]) -> None:
     assert not any(marker in output for marker in CRASH_MARKERS), output[-3000:]
 
 
-def test_leak_check_small_count():
+def _leak_check(language: str) -> subprocess.CompletedProcess[str]:
     """The CI-sized run of benchmarks/leak_check.py (the 10,000-cycle run is in RESULTS.md)."""
-    done = run([sys.executable, "benchmarks/leak_check.py", "--cycles", "300", "--warmup", "100"], timeout=600)
+    command = [sys.executable, "benchmarks/leak_check.py", "--cycles", "300", "--warmup", "100", "--language", language]
+    done = run(command, timeout=600)
     assert_clean_exit(done)
-    assert "| python | bridge - keras |" in done.stdout and "| r | bridge - keras |" in done.stdout
+    assert f"| {language} | bridge - keras |" in done.stdout
+    return done
 
 
+def test_leak_check_small_count_python():
+    _leak_check("python")
+
+
+@pytest.mark.r
+def test_leak_check_small_count_r():
+    _leak_check("r")
+
+
+@pytest.mark.r
 def test_r_session_using_the_package_exits_with_status_0():
     script = f"""
     {LOAD}
@@ -41,6 +58,7 @@ def test_r_session_using_the_package_exits_with_status_0():
     assert_clean_exit(run(["Rscript", "-e", script]))
 
 
+@pytest.mark.r
 def test_python_embedding_r_through_rpy2_exits_with_status_0():
     """The parity suite's set-up, in a fresh interpreter, must end with status 0 and no abort."""
     script = f"""
@@ -60,6 +78,7 @@ print("done")
     assert "done" in done.stdout
 
 
+@pytest.mark.r
 def test_gigabyte_input_from_r_works_or_fails_cleanly():
     """About 1 GB of R doubles through the layer: either the result or a clear error, and R survives."""
     script = f"""
@@ -79,6 +98,7 @@ def test_gigabyte_input_from_r_works_or_fails_cleanly():
     assert "RESULT ok" in done.stdout or "RESULT clean error:" in done.stdout, done.stdout
 
 
+@pytest.mark.r
 def test_r_names_the_python_and_what_to_install_when_the_bridge_is_missing(tmp_path):
     """A Python without kerasr_bridge: the first call fails with an error saying what to do."""
     bare = tmp_path / "bare"
