@@ -5,31 +5,37 @@ from __future__ import annotations
 
 import math
 
+import keras
 import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from reference import depthwise_conv
 
-from kerasr_bridge import coerce, layer_depthwise_conv_1d, layer_depthwise_conv_2d
+from kerasr_bridge import coerce, layer_depthwise_conv_1d, layer_depthwise_conv_2d, render
 
 FUNCTIONS = {1: layer_depthwise_conv_1d, 2: layer_depthwise_conv_2d}
 
 
+def _sizes(draw, rank, at_least_one_above_1):
+    sizes = [draw(st.integers(1, 3)) for _ in range(rank)]
+    if at_least_one_above_1:
+        sizes[draw(st.integers(0, rank - 1))] = draw(st.integers(2, 3))
+    return tuple(sizes)
+
+
 @st.composite
-def valid_configs(draw):
+def valid_configs(draw, strided_and_dilated=False):
     rank = draw(st.sampled_from([1, 2]))
     channels = draw(st.integers(1, 5))
     # Spatial sizes equal to the channel count are drawn on purpose: layout
     # guesses inside backends have broken on such coincidences.
     spatial = tuple(draw(st.one_of(st.just(channels), st.integers(1, 9))) for _ in range(rank))
     kernel = tuple(draw(st.integers(1, 4)) for _ in range(rank))
-    if draw(st.booleans()):
-        strides = tuple(draw(st.integers(1, 3)) for _ in range(rank))
-        dilation = (1,) * rank
-    else:
-        strides = (1,) * rank
-        dilation = tuple(draw(st.integers(1, 3)) for _ in range(rank))
+    # Independent draws: strides > 1 together with dilation > 1 (equal or not,
+    # on the same or on different axes) is as valid as either alone.
+    strides = _sizes(draw, rank, strided_and_dilated)
+    dilation = _sizes(draw, rank, strided_and_dilated)
     padding = draw(st.sampled_from(["valid", "same"]))
     if padding == "valid":
         assume(all(s >= (k - 1) * d + 1 for s, k, d in zip(spatial, kernel, dilation)))
@@ -51,6 +57,17 @@ def valid_configs(draw):
 
 @given(valid_configs())
 def test_random_valid_configurations_match_the_reference(config):
+    _check_against_reference(config)
+
+
+@given(valid_configs(strided_and_dilated=True))
+def test_random_strided_and_dilated_configurations_match_the_reference(config):
+    """strides > 1 and dilation_rate > 1 in every example (unequal, on the same or different axes)."""
+    assert max(config["strides"]) > 1 and max(config["dilation_rate"]) > 1
+    _check_against_reference(config)
+
+
+def _check_against_reference(config):
     rank, channels, spatial = config["rank"], config["channels"], config["spatial"]
     rng = np.random.default_rng(config["seed"])
     shape = (
@@ -70,7 +87,7 @@ def test_random_valid_configurations_match_the_reference(config):
     y = FUNCTIONS[rank](x, weights=weights, **arguments)
     expected = depthwise_conv(x, kernel, bias, config["strides"], config["padding"], config["dilation_rate"],
                               config["data_format"])
-    np.testing.assert_allclose(np.asarray(y), expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(y), expected, rtol=1e-5, atol=1e-5)
 
 
 NUMERIC_ARGUMENTS = ["kernel_size", "strides", "dilation_rate", "depth_multiplier"]
@@ -85,7 +102,7 @@ bad_numbers = st.one_of(
     st.integers(min_value=2**31),
     st.text(max_size=3),
     st.booleans(),
-    st.just(coerce.NA),
+    st.just(render.R_NA),
     st.lists(st.lists(st.integers(1, 3), min_size=1, max_size=2), min_size=1, max_size=2),
     st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
 )
@@ -94,7 +111,7 @@ bad_strings = st.one_of(
     st.integers(),
     st.floats(),
     st.booleans(),
-    st.just(coerce.NA),
+    st.just(render.R_NA),
 )
 
 
