@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parents[2]
 FIT_CHECK = ROOT / "tests" / "distribution" / "fit_check.py"
 MULTIWORKER = ROOT / "examples" / "multiworker_custom_loop.py"
 BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
-# Observed: differences of about 1e-7 after 8 steps that move the weights by 0.02 to 0.2.
+# Observed: differences of about 1e-7 after 8 steps that move every array by 0.02 or more.
 ATOL = 1e-6
-MIN_CHANGE = 1e-2
+MIN_CHANGE = 1e-3
 
 
 def child_environment() -> dict[str, str]:
