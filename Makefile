@@ -1,25 +1,78 @@
 # Two entry points for newcomers: `make demo` (the main job) and `make test`
-# (every test: Python, R, parity). Both install what they need, idempotently:
-# Debian's R packages through apt, everything Python into ./.venv.
+# (every test, in every stack). Both install what they need, idempotently and
+# cached by stamp files: Debian's R packages through apt, everything else in
+# project-local folders (.venv*, .rlib*).
+#
+# The stacks `make test` runs, one after the other (CI runs them all):
+#   debian   Debian 12's R with its reticulate 1.28 (apt) + ./.venv: NumPy < 2,
+#            tensorflow-cpu, rpy2 3.5, the project at the lowest versions we
+#            declare (.ci/constraints-debian.txt). ruff; pytest: doctests,
+#            tests/python, Keras's own depthwise tests, the parity suite;
+#            R CMD check (testthat, examples, vignette) in build/debian.
+#   current  reticulate 1.46.0 + keras3 1.5.1 and their R dependencies in
+#            ./.rlib-current (first on R_LIBS), + ./.venv-current: NumPy 2,
+#            tensorflow-cpu, rpy2 3.5. The parity suite; R CMD check in
+#            build/current.
+#   jax      ./.venv-jax (jax[cpu], NumPy 2, no R): KERAS_BACKEND=jax, the
+#            Python suite and Keras's own tests, without the tests marked `r`.
+#   torch    ./.venv-torch (torch 2.13.0+cpu, NumPy 2, no R): the same with
+#            KERAS_BACKEND=torch.
+#
+# KERASRBRIDGE_STACK is set to the stack's name (debian, current, jax, torch)
+# for every test command here. Tests read it to fail instead of skipping where
+# the stack promises a piece: with KERASRBRIDGE_STACK=current, keras3 (and
+# reticulate >= 1.42) must be there. Unset (a developer's own run), tests may
+# skip what is missing.
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 PYTHON ?= python3
+RSRC ?= $(abspath $(CURDIR)/../shared/r-src)
+BUILD := $(CURDIR)/build
+PIP_FLAGS := -q --disable-pip-version-check
+
 VENV := .venv
 PY := $(CURDIR)/$(VENV)/bin/python
 RLIB := $(CURDIR)/.rlib
-BUILD := $(CURDIR)/build
-APT_PACKAGES := r-base-core r-base-dev r-cran-reticulate r-cran-testthat r-cran-roxygen2 \
-	r-cran-knitr r-cran-rmarkdown r-cran-pkgload r-cran-bench r-cran-jsonlite pandoc
+VENV_CURRENT := .venv-current
+PY_CURRENT := $(CURDIR)/$(VENV_CURRENT)/bin/python
+RLIB_CURRENT := $(CURDIR)/.rlib-current
+VENV_JAX := .venv-jax
+VENV_TORCH := .venv-torch
 
-# reticulate and the R examples, tests and vignette use the project's Python.
+# R packages of the current stack, in install order (each needs those before it).
+R_CURRENT := reticulate config dotty zeallot tfautograph tfruns tensorflow keras3
+# Debian's R packages: R and the tools (first line), then what the current
+# stack's source packages need from Debian.
+APT_PACKAGES := r-base-core r-base-dev r-cran-reticulate r-cran-testthat r-cran-roxygen2 \
+	r-cran-knitr r-cran-rmarkdown r-cran-pkgload r-cran-bench r-cran-jsonlite pandoc \
+	r-cran-rcpp r-cran-rcpptoml r-cran-matrix r-cran-here r-cran-png r-cran-rappdirs \
+	r-cran-withr r-cran-rlang r-cran-cli r-cran-glue r-cran-fastmap r-cran-generics \
+	r-cran-magrittr r-cran-processx r-cran-yaml r-cran-rstudioapi r-cran-lifecycle \
+	r-cran-backports r-cran-base64enc r-cran-whisker r-cran-tidyselect
+
+# The Python test suite (Python only; R is reached through the parity suite).
+# tests/keras_upstream joins once it exists.
+PY_SUITE := tests/python $(wildcard tests/keras_upstream)
+
+# Defaults (the debian stack): reticulate and the R examples, tests and vignette
+# use the project's Python. Other stacks override these per command.
 export RETICULATE_PYTHON := $(PY)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export R_LIBS := $(RLIB)
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup apt r-package test test-python test-r lint docs demo bench clean
+DEBIAN_ENV := KERASRBRIDGE_STACK=debian
+CURRENT_ENV := KERASRBRIDGE_STACK=current RETICULATE_PYTHON=$(PY_CURRENT) R_LIBS=$(RLIB_CURRENT):$(RLIB)
 
-setup: apt $(VENV)/.installed r-package
+.PHONY: setup setup-debian setup-current setup-jax setup-torch apt r-package \
+	test test-debian test-current test-jax test-torch test-python test-r lint \
+	docs demo bench clean
+
+setup: setup-debian
+setup-debian: apt $(VENV)/.installed r-package
+setup-current: apt $(VENV_CURRENT)/.installed $(RLIB_CURRENT)/.installed r-package
+setup-jax: $(VENV_JAX)/.installed
+setup-torch: $(VENV_TORCH)/.installed
 
 apt:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -32,13 +85,62 @@ apt:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# rpy2 compiles against R, so apt comes first.
-$(VENV)/.installed: pyproject.toml | apt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[cpu,r,test]'
+# What each venv installs (variables, since $(call) would split these at their commas).
+PIP_DEBIAN := -c .ci/constraints-debian.txt -e '.[cpu,r,parity,test]'
+PIP_CURRENT := -e '.[cpu,parity,test]' 'numpy>=2,<3'
+PIP_JAX := -e '.[test]' 'jax[cpu]' 'numpy>=2,<3'
+PIP_TORCH := -e '.[test]' 'torch==2.13.0+cpu' 'numpy>=2,<3'
+
+# $(call venv,<dir>,<pip install arguments>): create the venv if needed, then install.
+define venv
+test -x $(1)/bin/python || $(PYTHON) -m venv $(1)
+$(1)/bin/python -m pip install $(PIP_FLAGS) --upgrade pip
+$(1)/bin/python -m pip install $(PIP_FLAGS) $(2)
+touch $(1)/.installed
+endef
+
+# rpy2 compiles against R, so apt comes first. The `r` extra pins NumPy < 2 for
+# reticulate 1.28; the constraints hold keras, TensorFlow and NumPy at the
+# lowest versions pyproject.toml and DESCRIPTION declare, so those stay tested.
+$(VENV)/.installed: pyproject.toml .ci/constraints-debian.txt | apt
+	$(call venv,$(VENV),$(PIP_DEBIAN))
+
+# The newest NumPy 2 that TensorFlow accepts (no `r` extra: reticulate 1.46 loads NumPy 2).
+$(VENV_CURRENT)/.installed: pyproject.toml | apt
+	$(call venv,$(VENV_CURRENT),$(PIP_CURRENT))
+
+$(VENV_JAX)/.installed: pyproject.toml
+	$(call venv,$(VENV_JAX),$(PIP_JAX))
+
+# `+cpu` matches only PyTorch's CPU build (a file on this machine kind's disk,
+# found through pip's find-links); plain `torch` would pull gigabytes of CUDA.
+$(VENV_TORCH)/.installed: pyproject.toml
+	$(call venv,$(VENV_TORCH),$(PIP_TORCH))
+
+R_CURRENT_CRAN := install.packages(c("reticulate", "keras3"), lib = "$(RLIB_CURRENT)", \
+	repos = "https://cloud.r-project.org")
+# Fails the set-up unless .rlib-current's reticulate and keras3 are the ones we test.
+R_CURRENT_CHECK := for (p in c("reticulate", "keras3")) cat(p, format(packageVersion(p)), "\n"); \
+	stopifnot(packageVersion("reticulate") >= "1.46", packageVersion("keras3") >= "1.5.1")
+
+# reticulate 1.46.0, keras3 1.5.1 and their R dependencies: from the source
+# tarballs in $(RSRC) where that folder exists (CRAN is unreachable there),
+# else from CRAN. Their other dependencies come from Debian (APT_PACKAGES).
+$(RLIB_CURRENT)/.installed: $(wildcard $(RSRC)/*.tar.gz) | apt
+	rm -rf $(RLIB_CURRENT) && mkdir -p $(RLIB_CURRENT)
+	if [ -d $(RSRC) ]; then \
+	  for p in $(R_CURRENT); do \
+	    tarball=$$(ls $(RSRC)/$${p}_*.tar.gz); \
+	    MAKEFLAGS=-j$$(nproc) R_LIBS=$(RLIB_CURRENT) R CMD INSTALL --library=$(RLIB_CURRENT) $$tarball \
+	      >$(RLIB_CURRENT)/install-$$p.log 2>&1 || { cat $(RLIB_CURRENT)/install-$$p.log; exit 1; }; \
+	  done; \
+	else \
+	  MAKEFLAGS=-j$$(nproc) R_LIBS=$(RLIB_CURRENT) Rscript -e '$(R_CURRENT_CRAN)'; \
+	fi
+	R_LIBS=$(RLIB_CURRENT) Rscript -e '$(R_CURRENT_CHECK)'
 	touch $@
 
+# The package itself, for the examples, benchmarks and the main-job test.
 r-package: $(VENV)/.installed
 	mkdir -p $(RLIB)
 	R CMD INSTALL --no-test-load --library=$(RLIB) . >/dev/null
@@ -49,18 +151,39 @@ lint: $(VENV)/.installed
 docs: r-package
 	Rscript -e 'roxygen2::roxygenise()'
 
-test-python: setup lint
-	$(PY) -m pytest --doctest-modules kerasr_bridge tests/python tests/parity
+# $(call rcheck,<build dir>,<environment>): R CMD build + R CMD check --no-manual.
+define rcheck
+rm -rf $(1) && mkdir -p $(1)
+cd $(1) && $(2) R CMD build --no-manual $(CURDIR) >/dev/null
+cd $(1) && $(2) _R_CHECK_FUTURE_FILE_TIMESTAMPS_=false _R_CHECK_CRAN_INCOMING_=false \
+  R CMD check --no-manual kerasrbridge_*.tar.gz
+@if grep -qE '^Status:.*(ERROR|WARNING)' $(1)/kerasrbridge.Rcheck/00check.log; then \
+  echo "R CMD check in $(1) reported errors or warnings"; exit 1; fi
+endef
 
-test-r: setup
-	rm -rf $(BUILD) && mkdir -p $(BUILD)
-	cd $(BUILD) && R CMD build --no-manual $(CURDIR) >/dev/null
-	cd $(BUILD) && _R_CHECK_FUTURE_FILE_TIMESTAMPS_=false _R_CHECK_CRAN_INCOMING_=false \
-	  R CMD check --no-manual kerasrbridge_*.tar.gz
-	@if grep -qE '^Status:.*(ERROR|WARNING)' $(BUILD)/kerasrbridge.Rcheck/00check.log; then \
-	  echo "R CMD check reported errors or warnings"; exit 1; fi
+test: test-debian test-current test-jax test-torch
 
-test: test-python test-r
+test-debian: lint test-python test-r
+
+test-python: setup-debian
+	$(DEBIAN_ENV) $(PY) -m pytest --doctest-modules kerasr_bridge $(PY_SUITE) tests/parity
+
+# keras3 is not installed here (it needs reticulate >= 1.42), so it may not be
+# forced; the current stack checks with it.
+test-r: setup-debian
+	$(call rcheck,$(BUILD)/debian,$(DEBIAN_ENV) _R_CHECK_FORCE_SUGGESTS_=false)
+
+test-current: setup-current
+	$(CURRENT_ENV) $(PY_CURRENT) -m pytest tests/parity
+	$(call rcheck,$(BUILD)/current,$(CURRENT_ENV))
+
+test-jax: setup-jax
+	KERASRBRIDGE_STACK=jax KERAS_BACKEND=jax $(VENV_JAX)/bin/python -m pytest \
+	  --doctest-modules kerasr_bridge $(PY_SUITE) -m "not r"
+
+test-torch: setup-torch
+	KERASRBRIDGE_STACK=torch KERAS_BACKEND=torch $(VENV_TORCH)/bin/python -m pytest \
+	  --doctest-modules kerasr_bridge $(PY_SUITE) -m "not r"
 
 # The main job: train the MobileNet-style digits model from Python and from R,
 # compare the final weights, write out/main_job.png (about a minute on 2 cores).
@@ -73,4 +196,4 @@ bench: setup
 	$(PY) benchmarks/leak_check.py --cycles 10000
 
 clean:
-	rm -rf $(BUILD) $(RLIB) $(VENV)
+	rm -rf $(BUILD) $(RLIB) $(RLIB_CURRENT) $(VENV) $(VENV_CURRENT) $(VENV_JAX) $(VENV_TORCH)
