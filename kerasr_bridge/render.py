@@ -101,6 +101,8 @@ def _python_scalar(item: Any) -> str:
 def _python_array(array: np.ndarray) -> str:
     if array.ndim == 0:
         return f"a 0-d array {array.item()!r} of dtype {array.dtype}"
+    if array.size <= SHOWN_ELEMENTS:
+        return f"array {np.array2string(array, separator=', ')} of dtype {array.dtype}"
     flat = array.reshape(-1)
     shown = ", ".join(_python_scalar(item) for item in flat[:SHOWN_ELEMENTS].tolist())
     more = ", ..." if flat.size > SHOWN_ELEMENTS else ""
