@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from kerasr_bridge import from_r  # noqa: F401  (the R package's entry point: kerasr_bridge.from_r.call)
-from kerasr_bridge._docs import document
-from kerasr_bridge.compose import compose_layer, pipe
-from kerasr_bridge.layers import (
+# Before anything imports Keras: TensorFlow's start-up lines are filtered (see _quiet).
+from kerasr_bridge import _quiet
+
+_quiet.import_keras()
+
+from kerasr_bridge import from_r  # noqa: E402, F401  (the R package's entry point: kerasr_bridge.from_r.call)
+from kerasr_bridge._docs import document  # noqa: E402
+from kerasr_bridge.compose import compose_layer, pipe  # noqa: E402
+from kerasr_bridge.layers import (  # noqa: E402
     _MISSING,
     DEPTHWISE_CONV_1D,
     DEPTHWISE_CONV_2D,
