@@ -63,15 +63,6 @@ test_that("bad values of the other arguments name them", {
   expect_bridge_error(quote(layer_depthwise_conv_1d(kernel_size = 3, padding = factor("same"))), "padding")
 })
 
-test_that("strides and dilation_rate both > 1 are refused, naming both", {
-  error <- expect_bridge_error(quote(layer_depthwise_conv_2d(kernel_size = 3, strides = 2, dilation_rate = 2)),
-                               "strides")
-  expect_match(conditionMessage(error), "`dilation_rate`", fixed = TRUE)
-  expect_error(layer_depthwise_conv_2d(kernel_size = 3, strides = c(2, 1), dilation_rate = c(1, 2)),
-               class = "kerasrbridge_error", regexp = "`strides` and `dilation_rate`")
-  expect_bridge_error(quote(layer_depthwise_conv_1d(kernel_size = 3, strides = 2, dilation_rate = 2)), "strides")
-})
-
 test_that('padding = "causal" is refused for depthwise convolution', {
   for (fn in c("layer_depthwise_conv_1d", "layer_depthwise_conv_2d")) {
     call <- call(fn, kernel_size = 3, padding = "causal")

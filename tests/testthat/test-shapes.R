@@ -44,6 +44,27 @@ test_that("unequal strides list(2L, 1L) work (valid and same padding)", {
   expect_equal(strided, dense[, c(1, 3, 5, 7), , , drop = FALSE], tolerance = 1e-6)
 })
 
+test_that("strides together with dilation_rate > 1 work, as in keras3 (both ranks, equal and unequal strides)", {
+  # Valid padding: the same windows as the stride-1 dilated convolution, with
+  # every k-th row/column kept.
+  x <- random_array(2, 9, 8, 3)
+  w <- list(array(stats::runif(3 * 3 * 3), dim = c(3, 3, 3, 1)), array(0.25, dim = 3))
+  dense <- as.array(layer_depthwise_conv_2d(x, kernel_size = 3, dilation_rate = 2, weights = w))
+  expect_identical(dim(dense), c(2L, 5L, 4L, 3L))
+  unequal <- as.array(layer_depthwise_conv_2d(x, kernel_size = 3, strides = c(2, 1), dilation_rate = 2, weights = w))
+  expect_equal(unequal, dense[, c(1, 3, 5), , , drop = FALSE], tolerance = 1e-6)
+  equal <- as.array(layer_depthwise_conv_2d(x, kernel_size = 3, strides = 2L, dilation_rate = 2L, weights = w))
+  expect_equal(equal, dense[, c(1, 3, 5), c(1, 3), , drop = FALSE], tolerance = 1e-6)
+  same <- layer_depthwise_conv_2d(x, kernel_size = 3, strides = list(2L, 1L), dilation_rate = c(1, 2),
+                                  padding = "same", data_format = "channels_last")
+  expect_identical(dim(as.array(same)), c(2L, 5L, 8L, 3L))
+  x1 <- random_array(2, 11, 2)
+  w1 <- list(array(stats::runif(2 * 2), dim = c(2, 2, 1)), array(0, dim = 2))
+  dense1 <- as.array(layer_depthwise_conv_1d(x1, kernel_size = 2, dilation_rate = 2, weights = w1))
+  strided1 <- as.array(layer_depthwise_conv_1d(x1, kernel_size = 2, strides = 3, dilation_rate = 2, weights = w1))
+  expect_equal(strided1, dense1[, c(1, 4, 7), , drop = FALSE], tolerance = 1e-6)
+})
+
 test_that("R integer arrays work and give the double array's result", {
   ints <- array(seq_len(2 * 6 * 6 * 3), dim = c(2, 6, 6, 3))
   expect_type(ints, "integer")
