@@ -8,10 +8,11 @@
 #' The formals are keras3's. Every argument is checked in the Python package
 #' `kerasr_bridge` (shared with Python users) before anything is built or
 #' computed: non-whole sizes such as `2.5`, `NA`, zero or negative sizes,
-#' strings where numbers belong, lists of the wrong length, `strides > 1`
-#' together with `dilation_rate > 1`, and `padding = "causal"` are errors that
-#' name the argument. Integer arrays are cast to the layer's dtype, and
-#' unequal strides such as `list(2L, 1L)` work on the CPU.
+#' strings where numbers belong, lists of the wrong length, and
+#' `padding = "causal"` are errors that name the argument. Integer arrays are
+#' cast to the layer's dtype; unequal strides such as `list(2L, 1L)` work on
+#' the CPU, and so do `strides > 1` together with `dilation_rate > 1`, as in
+#' keras3.
 #'
 #' @param object Object to compose the layer with: missing or `NULL` returns
 #'   the layer; a Sequential model gets the layer added and is returned; a
@@ -20,8 +21,8 @@
 #' @param kernel_size int or list of 2 integers, the size of the depthwise
 #'   convolution window.
 #' @param strides int or list of 2 integers, the stride length of the
-#'   depthwise convolution. `strides > 1` is incompatible with
-#'   `dilation_rate > 1`.
+#'   depthwise convolution. Strides may differ between the axes and may be
+#'   combined with `dilation_rate > 1`.
 #' @param padding `"valid"` or `"same"` (case-insensitive). `"valid"` means no
 #'   padding; `"same"` pads evenly so that, with `strides = 1`, the output has
 #'   the size of the input.
@@ -122,7 +123,7 @@ layer_depthwise_conv_2d <- function(object, kernel_size, strides = list(1L, 1L),
 #' @param kernel_size int or list of 1 integer, the size of the depthwise
 #'   convolution window.
 #' @param strides int or list of 1 integer, the stride length of the
-#'   convolution. `strides > 1` is incompatible with `dilation_rate > 1`.
+#'   convolution; may be combined with `dilation_rate > 1`.
 #' @param data_format `"channels_last"` (inputs `(batch, steps, features)`) or
 #'   `"channels_first"` (inputs `(batch, features, steps)`). `NULL` takes the
 #'   `image_data_format` of your Keras config, `"channels_last"` unless you

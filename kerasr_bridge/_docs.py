@@ -11,8 +11,8 @@ ARGUMENTS = """\
         kernel_size: int or list of {rank} integers, the size of the depthwise
             convolution window. Required.
         strides: int or list of {rank} integers, the stride length of the
-            convolution. ``strides > 1`` is incompatible with
-            ``dilation_rate > 1``.
+            convolution. Strides may differ between the axes and may be
+            combined with ``dilation_rate > 1``.
         padding: ``"valid"`` or ``"same"`` (case-insensitive). ``"valid"`` means
             no padding; ``"same"`` pads evenly so that, with ``strides=1``, the
             output has the size of the input.
@@ -61,8 +61,8 @@ ARGUMENTS = """\
             unknown keyword argument, or an ``object`` that is not a model,
             tensor or array.
         ValueError: a value out of range or not whole (``2.5``), a list of the
-            wrong length, ``strides > 1`` together with ``dilation_rate > 1``,
-            ``padding="causal"``, an unknown name, or input of the wrong rank.
+            wrong length, ``padding="causal"``, an unknown name, or input of
+            the wrong rank.
 """
 
 

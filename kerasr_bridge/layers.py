@@ -35,7 +35,7 @@ class LayerSpec:
 # Plain Keras layers are what we return wherever the backend computes them
 # correctly: they load without this package and behave exactly as Keras
 # documents. Two defects are TensorFlow's alone (Keras 3.15.1, TensorFlow 2.21;
-# JAX 0.7 and PyTorch 2.13 compute both cases correctly, which the reference
+# JAX 0.10 and PyTorch 2.13 compute both cases correctly, which the reference
 # tests check on every backend):
 # - channels_first with a bias: the bias can land on the last spatial axis
 #   (see _BroadcastBias). Fixed by ChannelsFirstDepthwiseConv1D/2D.
