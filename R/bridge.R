@@ -22,7 +22,12 @@ keras <- NULL
     "kerasr_bridge",
     delay_load = list(on_error = function(e) stop(bridge_unavailable(e), call. = FALSE))
   )
-  keras <<- reticulate::import("keras", delay_load = TRUE)
+  # kerasr_bridge imports keras with TensorFlow's start-up lines filtered, so
+  # `keras` goes through it; if it cannot be imported, keras still loads and
+  # the first layer call says why.
+  keras <<- reticulate::import("keras", delay_load = list(
+    before_load = function() try(reticulate::import("kerasr_bridge"), silent = TRUE)
+  ))
   # Models saved with our registered layer classes must load after library()
   # alone (keras3::load_model(), keras$models$load_model(), ...). Importing
   # kerasr_bridge registers them; doing it when Python first imports keras
