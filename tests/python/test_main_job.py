@@ -11,13 +11,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = ROOT / "examples" / "main_job.py"
 
-# The driver's own R environment (RETICULATE_PYTHON, R_LIBS), so the check below
-# looks for kerasrbridge where the driver will.
-sys.path.insert(0, str(DRIVER.parent))
-from main_job import r_environment  # noqa: E402
-
 # Trains from R too (Rscript, kerasrbridge): the JAX and PyTorch runs deselect it.
 pytestmark = pytest.mark.r
+
+
+def r_environment() -> dict[str, str]:
+    """The driver's own R environment (RETICULATE_PYTHON, R_LIBS), so the check below
+    looks for kerasrbridge where the driver will. Imported here, not at collection:
+    the driver imports TensorFlow, which the JAX and PyTorch runs do not have."""
+    sys.path.insert(0, str(DRIVER.parent))
+    from main_job import r_environment as driver_environment
+
+    return driver_environment()
 
 
 @pytest.fixture(scope="module")
