@@ -59,7 +59,8 @@ def layer_depthwise_conv_1d(
     **kwargs: Any,
 ) -> Any:
     arguments = dict(locals())
-    return compose_layer(arguments.pop("object"), build_layer(DEPTHWISE_CONV_1D, arguments))
+    object = arguments.pop("object")
+    return compose_layer(object, build_layer(DEPTHWISE_CONV_1D, arguments, object))
 
 
 def layer_depthwise_conv_2d(
@@ -82,7 +83,8 @@ def layer_depthwise_conv_2d(
     **kwargs: Any,
 ) -> Any:
     arguments = dict(locals())
-    return compose_layer(arguments.pop("object"), build_layer(DEPTHWISE_CONV_2D, arguments))
+    object = arguments.pop("object")
+    return compose_layer(object, build_layer(DEPTHWISE_CONV_2D, arguments, object))
 
 
 layer_depthwise_conv_1d.__doc__ = """1D depthwise convolution layer (keras3's ``layer_depthwise_conv_1d()``).

@@ -6,7 +6,9 @@ As in Keras's ``base_depthwise_conv.py``, all the logic sits in one place
 
 from __future__ import annotations
 
+import difflib
 import math
+import numbers
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -175,13 +177,6 @@ DEPTHWISE_CONV_2D = LayerSpec(
 
 def _legacy_arguments(spec: LayerSpec, kwargs: dict[str, Any]) -> dict[str, Any]:
     """Validate the older R keras arguments; returns them coerced."""
-    unknown = sorted(set(kwargs) - set(LEGACY_ARGUMENTS))
-    if unknown:
-        names = ", ".join(f"`{name}`" for name in unknown)
-        raise TypeError(
-            f"{spec.function_name}() got unknown argument(s) {names}; "
-            f"the accepted extra arguments are {', '.join(LEGACY_ARGUMENTS)}."
-        )
     legacy = {name: value for name, value in kwargs.items() if value is not None}
     if "input_shape" in legacy and "batch_input_shape" in legacy:
         raise ValueError(
@@ -276,11 +271,62 @@ def _channels_of(shape: tuple[Any, ...], data_format: str) -> Any:
     return shape[-1] if data_format == "channels_last" else shape[0]
 
 
-def build_layer(spec: LayerSpec, arguments: dict[str, Any]) -> keras.layers.Layer:
-    """Validate everything, then create the Keras layer (nothing is built half-way)."""
+def _check_unknown_arguments(spec: LayerSpec, arguments: dict[str, Any]) -> None:
+    """Refuse names that are no argument, first: `kernel = 3` is a misspelt kernel_size, not a missing one."""
+    kwargs = arguments["kwargs"]
+    unknown = sorted(set(kwargs) - set(LEGACY_ARGUMENTS))
+    if not unknown:
+        return
+    known = [name for name in arguments if name != "kwargs"] + ["object", *LEGACY_ARGUMENTS]
+    names = ", ".join(f"`{render.bounded(name, 40)}`" for name in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+    hints = [
+        f"`{match[0]}` instead of `{render.bounded(name, 40)}`"
+        for name in unknown[:5]
+        if (match := difflib.get_close_matches(name, known, n=1, cutoff=0.6))
+    ]
+    hint = f" (did you mean {', '.join(hints)}?)" if hints else ""
+    raise TypeError(
+        f"{spec.function_name}() got unknown argument(s) {names}{hint}; "
+        f"the accepted extra arguments are {', '.join(LEGACY_ARGUMENTS)}."
+    )
+
+
+def _missing_kernel_size(spec: LayerSpec, object: Any) -> TypeError:
+    message = f"{spec.function_name}() missing required argument `kernel_size`"
+    # `layer_depthwise_conv_2d(3)`: the first argument is `object`, so the 3 meant as a size went there.
+    size_like = isinstance(object, numbers.Real) and not isinstance(object, (bool, np.bool_))
+    if not size_like and isinstance(object, (list, tuple)) and 0 < len(object) <= spec.rank:
+        size_like = all(isinstance(item, numbers.Real) and not isinstance(item, bool) for item in object)
+    if size_like:
+        message += (
+            f"; the first argument is `object`, which received {render.describe(object)}: "
+            f"to give a kernel size, name it ({render.spell('kernel_size=', 'kernel_size = ')}...)"
+        )
+    return TypeError(message + ".")
+
+
+def _check_kernel_extent(config: dict[str, Any]) -> None:
+    """Refuse sizes no backend can run: an effective kernel extent beyond the largest 32-bit size."""
+    for kernel, dilation in zip(config["kernel_size"], config["dilation_rate"]):
+        extent = (kernel - 1) * dilation + 1
+        if extent > coerce.MAX_SIZE:
+            raise ValueError(
+                "Invalid `kernel_size` and `dilation_rate`: expected an effective kernel extent "
+                f"(kernel_size - 1) * dilation_rate + 1 <= {coerce.MAX_SIZE}; received kernel_size = {kernel} "
+                f"and dilation_rate = {dilation} (extent {extent})."
+            )
+
+
+def build_layer(spec: LayerSpec, arguments: dict[str, Any], object: Any = None) -> keras.layers.Layer:
+    """Validate everything, then create the Keras layer (nothing is built half-way).
+
+    ``object`` is only read for the hint when ``kernel_size`` is missing.
+    """
+    _check_unknown_arguments(spec, arguments)
     if arguments["kernel_size"] is _MISSING:
-        raise TypeError(f"{spec.function_name}() missing required argument `kernel_size`.")
+        raise _missing_kernel_size(spec, object)
     config = _keras_arguments(spec, arguments)
+    _check_kernel_extent(config)
     legacy = _legacy_arguments(spec, arguments["kwargs"])
     weights = legacy.pop("weights", None)
     batch_size = legacy.pop("batch_size", None)
@@ -328,6 +374,12 @@ def build_layer(spec: LayerSpec, arguments: dict[str, Any]) -> keras.layers.Laye
             layer = layer_class(**config, **legacy)
         # Read by compose_layer: an empty Sequential starts with this Input.
         layer._kerasr_batch_shape = (batch_size, *input_shape)
+        # Which arguments said so, for compose_layer's message when `object` contradicts them.
+        from_batch_input_shape = arguments["kwargs"].get("batch_input_shape") is not None
+        layer._kerasr_shape_arguments = (
+            "batch_input_shape" if from_batch_input_shape else "input_shape",
+            "batch_input_shape" if from_batch_input_shape else "batch_size",
+        )
     if weights is not None:
         spatial = (None,) * spec.rank
         shape = (None, *spatial, channels) if config["data_format"] == "channels_last" else (None, channels, *spatial)
