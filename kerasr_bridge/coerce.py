@@ -7,6 +7,7 @@ silently truncated (keras3 builds ``kernel_size = 2.5`` as 2, we refuse it).
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Callable, Mapping, Sequence
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from kerasr_bridge.render import describe, spell
+from kerasr_bridge.render import bounded, describe, spell
 
 # R's integers are 32-bit; anything beyond cannot be a sensible size either.
 MAX_SIZE = 2**31 - 1
@@ -158,7 +159,90 @@ def as_keras_object(value: Any, arg: str, getter: Callable[[Any], Any], kind: st
     if isinstance(value, str) and getattr(resolved, "__module__", "").startswith("keras."):
         _KERAS_NAMES.add((getter, value))
         return value
+    if not isinstance(value, str):
+        check_callable(resolved, arg, kind)
     return resolved
+
+
+@functools.cache
+def _keras_kinds() -> dict[str, type]:
+    """Keras's callable objects by kind; an object of one kind is refused where another is expected."""
+    import keras
+
+    return {
+        "initializer": keras.initializers.Initializer,
+        "regularizer": keras.regularizers.Regularizer,
+        "constraint": keras.constraints.Constraint,
+        "layer": keras.layers.Layer,
+        "loss": keras.losses.Loss,
+        "metric": keras.metrics.Metric,
+        "optimizer": keras.optimizers.Optimizer,
+    }
+
+
+# What Keras may be given for each kind (an activation may be a layer, e.g. LeakyReLU()).
+_ACCEPTED_KERAS_KINDS = {
+    "activation": ("layer",),
+    "initializer": ("initializer",),
+    "regularizer": ("regularizer",),
+    "constraint": ("constraint",),
+}
+
+
+def _expected_callable(kind: str) -> str:
+    one_tensor = "a function of one argument (the tensor)"
+    return {
+        "activation": f"an activation name, a Keras activation layer or {one_tensor}",
+        "initializer": (
+            f"an initializer name, a Keras initializer or a function of (shape, {spell('dtype=None', 'dtype = NULL')})"
+        ),
+        "regularizer": f"a regularizer name, a Keras regularizer or {one_tensor}",
+        "constraint": f"a constraint name, a Keras constraint or {one_tensor}",
+    }[kind]
+
+
+def check_callable(value: Any, arg: str, kind: str) -> None:
+    """Refuse, at construction, what Keras would only fail to call later (in a call or in fit()).
+
+    A Keras object must be of the expected kind (no initializer as activation, no
+    layer as regularizer). Any other callable must accept the call Keras makes:
+    ``f(x)`` for an activation, regularizer or constraint, ``f(shape, dtype=...)``
+    for an initializer. R functions arrive as reticulate's wrapper, whose signature
+    is ``(*args, **kwargs)``: it binds every call, so they pass here unless the R
+    side wraps them with their own formals (``reticulate::py_func``). We do not
+    probe them by calling: that runs user code (and a TensorFlow op) at
+    construction and cannot tell a wrong arity from a failure for another reason.
+    """
+    import inspect
+
+    accepted = _ACCEPTED_KERAS_KINDS[kind]
+    for name, cls in _keras_kinds().items():
+        is_instance = isinstance(value, cls)
+        if is_instance or (inspect.isclass(value) and issubclass(value, cls)):
+            if name in accepted and is_instance:
+                return
+            what = f"a Keras {name}" if is_instance else f"the Keras {name} class"
+            raise TypeError(
+                f"Invalid `{arg}`: expected {_expected_callable(kind)}; received {what} ({_class_name(value)})."
+            )
+    try:
+        signature = inspect.signature(value)
+    except (TypeError, ValueError):  # no signature to read (NumPy ufuncs, some builtins): Keras will tell
+        return
+    try:
+        if kind == "initializer":
+            signature.bind((1,), dtype="float32")
+        else:
+            signature.bind(None)
+    except TypeError:
+        raise TypeError(
+            f"Invalid `{arg}`: expected {_expected_callable(kind)}; received {describe(value)} "
+            f"with arguments {bounded(str(signature), 60)}."
+        ) from None
+
+
+def _class_name(value: Any) -> str:
+    return value.__name__ if isinstance(value, type) else type(value).__name__
 
 
 def as_shape(value: Any, arg: str) -> tuple[int | None, ...]:
