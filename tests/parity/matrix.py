@@ -144,3 +144,97 @@ def _cases() -> list[MatrixCase]:
 
 
 CASES = _cases()
+
+
+@dataclass(frozen=True)
+class ObjectCase:
+    """A bad ``object``, or arguments that contradict a good one: written as R code making ``object`` and in Python."""
+
+    id: str
+    rank: int
+    argument: str
+    r_object: str
+    py_object: Any  # a zero-argument function: each language gets a fresh object
+    r: str
+    py: dict[str, Any]
+
+    @property
+    def function(self) -> str:
+        return f"layer_depthwise_conv_{self.rank}d"
+
+    @property
+    def sequential(self) -> bool:
+        return self.r_object.startswith("keras$Sequential")
+
+
+def _array(*shape: int, value: float = 0.5) -> Any:
+    return lambda: np.full(shape, value)
+
+
+def _sequential(*shape: int) -> Any:
+    import keras
+
+    return lambda: keras.Sequential([keras.Input(shape)])
+
+
+def _r_array(*shape: int) -> str:
+    return f"array(0.5, c({', '.join(map(str, shape))}))"
+
+
+def _r_sequential(*shape: int) -> str:
+    return f"keras$Sequential(list(keras$Input(shape = c({', '.join(f'{n}L' for n in shape)}))))"
+
+
+def _object_cases() -> list[ObjectCase]:
+    cases = []
+    for rank in (1, 2):
+        spatial = (8,) * rank
+        good = (2, *spatial, 3)
+        wrong_rank = (2, *spatial, 3, 1)
+        k = {"kernel_size": 3.0}
+        values = [
+            ("string", "object", '"x"', lambda: "x"),
+            ("list", "object", "list(1, 2)", lambda: [1.0, 2.0]),
+            ("TRUE", "object", "TRUE", lambda: True),
+            ("NA", "object", "NA", lambda: R_NA),
+            ("character_array", "object", f"array(\"a\", c({', '.join(map(str, good))}))",
+             lambda good=good: np.full(good, "a", dtype=object)),
+            ("wrong_rank", "object", _r_array(*wrong_rank), _array(*wrong_rank)),
+            ("data_frame", "object", "data.frame(a = 1)", lambda: RValue(["data.frame"], [1, 1])),
+            ("environment", "object", "new.env()", lambda: RValue(["environment"], [0])),
+            ("zero_channels", "object", _r_array(2, *spatial, 0), _array(2, *spatial, 0)),
+            ("kernel_larger_than_input", "kernel_size", _r_array(2, *(2,) * rank, 3), _array(2, *(2,) * rank, 3)),
+            ("batch0_kernel_larger", "kernel_size", _r_array(0, *(2,) * rank, 3), _array(0, *(2,) * rank, 3)),
+            ("batch0_zero_channels", "object", _r_array(0, *spatial, 0), _array(0, *spatial, 0)),
+        ]
+        for label, argument, r_object, py_object in values:
+            cases.append(
+                ObjectCase(f"{rank}d-object-{label}", rank, argument, r_object, py_object, "kernel_size = 3", k)
+            )
+        other = ", ".join(["9"] * rank)
+        contradictions = [
+            ("input_shape_vs_array", "input_shape", _r_array(*good), _array(*good),
+             f"input_shape = c({other}, 3)", {"input_shape": [9.0] * rank + [3.0]}),
+            ("input_shape_channels_vs_array", "input_shape", _r_array(*good), _array(*good),
+             f"input_shape = c({', '.join(['8'] * rank)}, 4)", {"input_shape": [8.0] * rank + [4.0]}),
+            ("batch_input_shape_vs_array", "batch_input_shape", _r_array(*good), _array(*good),
+             f"batch_input_shape = c(5, {', '.join(['8'] * rank)}, 3)",
+             {"batch_input_shape": [5.0] + [8.0] * rank + [3.0]}),
+            ("input_shape_vs_sequential", "input_shape", _r_sequential(*good[1:]), _sequential(*good[1:]),
+             f"input_shape = c({other}, 3)", {"input_shape": [9.0] * rank + [3.0]}),
+            ("batch_input_shape_vs_sequential", "batch_input_shape", _r_sequential(*good[1:]),
+             _sequential(*good[1:]), f"batch_input_shape = list(NULL, {other}, 3)",
+             {"batch_input_shape": [None] + [9.0] * rank + [3.0]}),
+            ("batch0_input_shape_vs_array", "input_shape", _r_array(0, *spatial, 3), _array(0, *spatial, 3),
+             f"input_shape = c({other}, 3)", {"input_shape": [9.0] * rank + [3.0]}),
+            ("na_input_shape_vs_sequential", "input_shape", _r_sequential(*good[1:]), _sequential(*good[1:]),
+             f"input_shape = c(NA, {', '.join(['8'] * (rank - 1) + ['3'])})",
+             {"input_shape": [R_NA] + [8.0] * (rank - 1) + [3.0]}),
+        ]
+        for label, argument, r_object, py_object, r_args, py_args in contradictions:
+            cases.append(ObjectCase(f"{rank}d-{label}", rank, argument, r_object, py_object,
+                                    f"kernel_size = 3, {r_args}", {**k, **py_args}))
+    return cases
+
+
+OBJECT_CASES = _object_cases()
