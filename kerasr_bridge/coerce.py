@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from kerasr_bridge.render import bounded, describe, spell
+from kerasr_bridge.render import MAX_MESSAGE_CHARS, bounded, describe, spell
 
 # R's integers are 32-bit; anything beyond cannot be a sensible size either.
 MAX_SIZE = 2**31 - 1
@@ -235,10 +235,11 @@ def check_callable(value: Any, arg: str, kind: str) -> None:
         else:
             signature.bind(None)
     except TypeError:
-        raise TypeError(
+        message = (
             f"Invalid `{arg}`: expected {_expected_callable(kind)}; received {describe(value)} "
             f"with arguments {bounded(str(signature), 60)}."
-        ) from None
+        )
+        raise TypeError(bounded(message, MAX_MESSAGE_CHARS)) from None
 
 
 def _class_name(value: Any) -> str:

@@ -285,10 +285,11 @@ def _check_unknown_arguments(spec: LayerSpec, arguments: dict[str, Any]) -> None
         if (match := difflib.get_close_matches(name, known, n=1, cutoff=0.6))
     ]
     hint = f" (did you mean {', '.join(hints)}?)" if hints else ""
-    raise TypeError(
+    message = (
         f"{spec.function_name}() got unknown argument(s) {names}{hint}; "
         f"the accepted extra arguments are {', '.join(LEGACY_ARGUMENTS)}."
     )
+    raise TypeError(render.bounded(message, render.MAX_MESSAGE_CHARS))
 
 
 def _missing_kernel_size(spec: LayerSpec, object: Any) -> TypeError:

@@ -406,3 +406,16 @@ def test_a_zero_d_array_is_described_as_one():
     message = _raises(ValueError, layer_depthwise_conv_2d, np.array(3.0), kernel_size=3)
     assert "0-d array" in message
     assert "(1,)" not in message
+
+
+def test_messages_about_long_names_stay_bounded():
+    names = {f"an_unknown_argument_with_a_long_name_{i}" * 3: 1 for i in range(8)}
+    message = _raises(TypeError, layer_depthwise_conv_2d, kernel_size=3, **names)
+    assert message.startswith("layer_depthwise_conv_2d() got unknown argument(s) `an_unknown")
+
+    def an_activation_whose_name_goes_on_and_on_and_on_and_on_and_on_and_on_and_on_and_on(a, b, c, d, e, f, g, h):
+        return a
+
+    message = _raises(TypeError, layer_depthwise_conv_2d, kernel_size=3,
+                      activation=an_activation_whose_name_goes_on_and_on_and_on_and_on_and_on_and_on_and_on_and_on)
+    assert message.startswith("Invalid `activation`: expected ")
