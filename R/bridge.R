@@ -110,7 +110,8 @@ call_bridge <- function(name) {
 # with no faithful Python form (data.frames, factors, environments, other
 # classed objects) travel as a description that every check refuses.
 to_python <- function(value) {
-  if (is.function(value) || inherits(value, "python.builtin.object")) return(value)
+  if (inherits(value, "python.builtin.object")) return(value)
+  if (is.function(value)) return(r_function(value))
   if (is.object(value) || !(is.atomic(value) || is.list(value))) return(r_value(value))
   if (is.list(value)) return(lapply(value, function(item) if (is.null(item)) item else to_python(item)))
   if (is.double(value) || !anyNA(value)) return(value)
@@ -122,6 +123,21 @@ to_python <- function(value) {
   items <- as.list(value)
   items[is.na(value)] <- list(NA_real_)
   items
+}
+
+# An R function, handed over with its formals so Python can check its signature.
+# A primitive (such as abs) has none, and reticulate cannot convert it: it
+# goes as a closure with the formals args() shows.
+r_function <- function(fn) {
+  if (is.primitive(fn)) {
+    closure <- args(fn)
+    if (is.null(closure)) return(fn)
+    body(closure) <- as.call(c(fn, lapply(names(formals(closure)), as.name)))
+    fn <- closure
+  }
+  formals <- formals(fn)
+  has_default <- vapply(formals, function(default) !identical(default, quote(expr = )), logical(1))
+  bridge$from_r$r_function(fn, as.list(names(formals)), as.list(unname(has_default)))
 }
 
 r_value <- function(value) {

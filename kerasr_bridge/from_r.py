@@ -10,6 +10,8 @@ Python error, and 1.28 garbles long ones.
 
 from __future__ import annotations
 
+import inspect
+import keyword
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +50,33 @@ class RError:
     message: str
     type: str
     classes: list[str]
+
+
+def r_function(function: Any, formals: list[str] | None, defaults: list[bool] | None) -> Any:
+    """An R function, as reticulate wraps it, with its R formals as its Python signature.
+
+    reticulate's wrapper takes ``(*args, **kwargs)``, which would let any R
+    function pass the signature checks (an activation must take one tensor,
+    an initializer ``(shape, dtype = NULL)``). R's ``...`` takes both extra
+    positional and named arguments. Formals that are not Python names keep
+    their position under a stand-in name.
+    """
+    if formals is None or defaults is None:
+        return function  # a primitive: R shows no formals
+    parameters = []
+    for position, (name, has_default) in enumerate(zip(formals, defaults)):
+        if name == "...":
+            parameters.append(inspect.Parameter("args", inspect.Parameter.VAR_POSITIONAL))
+            parameters.append(inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD))
+            break  # R formals after ... can only be named, and ... already takes any name
+        usable = name if name.isidentifier() and not keyword.iskeyword(name) else f"formal_{position + 1}"
+        default = None if has_default else inspect.Parameter.empty
+        parameters.append(inspect.Parameter(usable, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default))
+    try:
+        function.__signature__ = inspect.Signature(parameters)
+    except (AttributeError, TypeError, ValueError):
+        pass  # a wrapper that takes no attributes, or formals Python cannot order: left to Keras
+    return function
 
 
 def python_classes(error: BaseException) -> list[str]:

@@ -65,10 +65,13 @@ BOOL_VALUES = [
     NA, Bad("number", "1", 1.0), Bad("string", '"TRUE"', "TRUE"), Bad("vector", "c(TRUE, FALSE)", [True, False]),
     Bad("integer", "0L", 0), *R_OBJECTS,
 ]
-# Callables are valid for these arguments, so no function among the bad values.
+# Functions are valid for these arguments when Keras can call them: f(x), or
+# f(shape, dtype = NULL) for an initializer; R functions are checked by their formals.
 KERAS_OBJECT_VALUES = [
     Bad("unknown", '"nope"', "nope"), Bad("number", "3", 3.0), NA, Bad("TRUE", "TRUE", True),
     Bad("vector", 'c("relu", "tanh")', ["relu", "tanh"]), Bad("empty", '""', ""), *R_OBJECTS,
+    Bad("function_of_two", "function(a, b) a + b", lambda a, b: a + b),
+    Bad("function_of_none", "function() 1", lambda: 1),
 ]
 NAME_VALUES = [Bad("number", "3", 3.0), Bad("empty", '""', ""), NA, Bad("TRUE", "TRUE", True),
                Bad("vector", 'c("a", "b")', ["a", "b"]), FACTOR]

@@ -91,3 +91,21 @@ def test_r_na_is_told_apart_from_nan_by_its_bits():
     assert render.is_r_na(np.float64(render.R_NA))
     assert not render.is_r_na(float("nan"))
     assert not render.is_r_na(1954.0)
+
+
+def test_r_functions_get_their_r_formals_as_signature():
+    def wrapper(*args, **kwargs):  # what reticulate hands over for an R function
+        return args
+
+    import inspect
+
+    assert str(inspect.signature(from_r.r_function(wrapper, ["a", "b"], [False, True]))) == "(a, b=None)"
+    assert str(inspect.signature(from_r.r_function(wrapper, ["x", "...", "y"], [False, False, True]))) == (
+        "(x, *args, **kwargs)"
+    )
+    assert str(inspect.signature(from_r.r_function(wrapper, ["x.value", "if"], [False, False]))) == (
+        "(formal_1, formal_2)"
+    )
+    assert str(inspect.signature(from_r.r_function(wrapper, [], []))) == "()"
+    with pytest.raises(TypeError, match="received a function with arguments \\(a, b\\)"), render.caller(render.R):
+        kerasr_bridge.layer_depthwise_conv_1d(kernel_size=3, activation=from_r.r_function(wrapper, ["a", "b"], [0, 0]))
