@@ -57,7 +57,7 @@ import tensorflow as tf  # noqa: E402
 
 import kerasr_bridge  # noqa: E402
 from kerasr_bridge import compose_layer, layer_depthwise_conv_1d, layer_depthwise_conv_2d  # noqa: E402
-from kerasr_bridge.compose import _c_order_copy  # noqa: E402
+from kerasr_bridge.inputs import c_order_copy  # noqa: E402
 
 GPUS = tf.config.list_physical_devices("GPU")
 # GPU convolutions may use TensorFloat-32 and pick different algorithms per
@@ -256,7 +256,7 @@ def bench_data_path(quick: bool) -> str:
         "compose": lambda: np.asarray(compose_layer(x_fortran, ours_layer)),
         "plain_new": lambda: np.asarray(keras.layers.DepthwiseConv2D(3)(x_fortran)),
         "ours_new": lambda: np.asarray(layer_depthwise_conv_2d(x_fortran, kernel_size=3)),
-        "convert_ours": lambda: _c_order_copy(x_fortran, "float32"),
+        "convert_ours": lambda: c_order_copy(x_fortran, "float32"),
         "convert_numpy": lambda: np.ascontiguousarray(x_fortran, dtype=np.float32),
         "convert_keras": lambda: keras.ops.cast(keras.ops.convert_to_tensor(x_fortran), "float32"),
         "plain_c32": lambda: np.asarray(plain(x_c32)),
@@ -274,7 +274,7 @@ def bench_data_path(quick: bool) -> str:
         "plain_new": ("D. `keras.layers.DepthwiseConv2D(3)(x)`: a new Keras layer each call", None),
         "ours_new": ("E. `layer_depthwise_conv_2d(x, kernel_size=3)`: a new layer each call", "plain_new"),
         "convert_keras": ("F. conversion alone, as a plain Keras call does it: `convert_to_tensor`, `cast`", None),
-        "convert_ours": ("G. conversion alone, ours: `compose._c_order_copy(x, 'float32')`", "convert_keras"),
+        "convert_ours": ("G. conversion alone, ours: `inputs.c_order_copy(x, 'float32')`", "convert_keras"),
         "convert_numpy": ("H. conversion alone, one pass: `np.ascontiguousarray(x, dtype=float32)`", "convert_keras"),
         "plain_c32": ("I. Keras layer (built once) on an already converted C-order float32 array: the floor", "plain"),
     }

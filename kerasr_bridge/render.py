@@ -79,6 +79,12 @@ def describe(value: Any) -> str:
     return bounded(_python_value(value))
 
 
+def shape_text(shape: Any) -> str:
+    """A shape in a message: ``(None, 28, 28, 3)`` for Python, ``list(NULL, 28, 28, 3)``/``c(28, 28, 3)`` for R."""
+    sizes = [None if size is None else int(size) for size in shape]
+    return describe(sizes) if CALLER.get() == R else str(tuple(sizes))
+
+
 # -- Python syntax -------------------------------------------------------------------------------
 
 

@@ -1,10 +1,10 @@
-"""The fast Fortran-order copy in compose.py gives exactly what np.ascontiguousarray gives."""
+"""The fast Fortran-order copy in inputs.py gives exactly what np.ascontiguousarray gives."""
 
 import keras
 import numpy as np
 import pytest
 
-from kerasr_bridge import compose, layer_depthwise_conv_1d, layer_depthwise_conv_2d
+from kerasr_bridge import compose_layer, inputs, layer_depthwise_conv_1d, layer_depthwise_conv_2d
 
 to_numpy = keras.ops.convert_to_numpy
 
@@ -24,8 +24,8 @@ to_numpy = keras.ops.convert_to_numpy
 )
 def test_two_pass_copy_equals_numpy(rng, shape, source, target):
     array = np.asfortranarray((rng.standard_normal(shape) * 100).astype(source))
-    assert array.size >= compose._TWO_PASS_MIN_SIZE and not array.flags.c_contiguous
-    got = compose._c_order_copy(array, target)
+    assert array.size >= inputs._TWO_PASS_MIN_SIZE and not array.flags.c_contiguous
+    got = inputs.c_order_copy(array, target)
     want = np.ascontiguousarray(array, dtype=target)
     assert got.flags.c_contiguous and got.dtype == want.dtype and got.shape == want.shape
     np.testing.assert_array_equal(got, want)
@@ -41,7 +41,7 @@ def test_two_pass_copy_equals_numpy(rng, shape, source, target):
     ],
 )
 def test_other_layouts_take_the_one_pass_copy(array):
-    got = compose._c_order_copy(array, "float32")
+    got = inputs.c_order_copy(array, "float32")
     np.testing.assert_array_equal(got, np.ascontiguousarray(array, dtype="float32"))
     assert got.flags.c_contiguous
 
@@ -51,10 +51,10 @@ def test_large_fortran_arrays_through_the_layers(rng, data_format):
     x2 = np.asfortranarray(rng.standard_normal((4, 40, 40, 12)))
     layer2 = layer_depthwise_conv_2d(kernel_size=3, data_format=data_format, padding="same")
     np.testing.assert_array_equal(
-        to_numpy(compose.compose_layer(x2, layer2)), to_numpy(layer2(np.ascontiguousarray(x2, dtype="float32")))
+        to_numpy(compose_layer(x2, layer2)), to_numpy(layer2(np.ascontiguousarray(x2, dtype="float32")))
     )
     x1 = np.asfortranarray(rng.standard_normal((8, 1024, 12)))
     layer1 = layer_depthwise_conv_1d(kernel_size=5, data_format=data_format)
     np.testing.assert_array_equal(
-        to_numpy(compose.compose_layer(x1, layer1)), to_numpy(layer1(np.ascontiguousarray(x1, dtype="float32")))
+        to_numpy(compose_layer(x1, layer1)), to_numpy(layer1(np.ascontiguousarray(x1, dtype="float32")))
     )
