@@ -165,8 +165,12 @@ test: test-debian test-current test-jax test-torch
 
 test-debian: lint test-python test-r
 
+# The parity suite gets a pytest process of its own: embedding R (rpy2) sets
+# LD_LIBRARY_PATH to R's, and Pythons that other tests start would then load
+# Debian's libpython instead of their own.
 test-python: setup-debian
-	$(DEBIAN_ENV) $(PY) -m pytest --doctest-modules kerasr_bridge $(PY_SUITE) tests/parity
+	$(DEBIAN_ENV) $(PY) -m pytest --doctest-modules kerasr_bridge $(PY_SUITE)
+	$(DEBIAN_ENV) $(PY) -m pytest tests/parity
 
 # keras3 is not installed here (it needs reticulate >= 1.42), so it may not be
 # forced; the current stack checks with it.
