@@ -17,14 +17,13 @@ _quiet.import_keras()
 from kerasr_bridge import from_r  # noqa: E402, F401  (the R package's entry point: kerasr_bridge.from_r.call)
 from kerasr_bridge._docs import document  # noqa: E402
 from kerasr_bridge.compose import compose_layer, pipe  # noqa: E402
-from kerasr_bridge.layers import (  # noqa: E402
-    _MISSING,
-    DEPTHWISE_CONV_1D,
-    DEPTHWISE_CONV_2D,
+from kerasr_bridge.layers import _MISSING, DEPTHWISE_CONV_1D, DEPTHWISE_CONV_2D, build_layer  # noqa: E402
+
+# Imported here so that `import kerasr_bridge` registers them for loading saved models.
+from kerasr_bridge.upstream_fixes import (  # noqa: E402
     ChannelsFirstDepthwiseConv1D,
     ChannelsFirstDepthwiseConv2D,
     UnequalStridesDepthwiseConv2D,
-    build_layer,
 )
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 Plain Keras computes depthwise convolution correctly on JAX and PyTorch; on
 TensorFlow it has two defects (see the note above the subclasses in
-kerasr_bridge/layers.py), so our registered subclasses are built there only.
+kerasr_bridge/upstream_fixes.py), so our registered subclasses are built there only.
 The expectations about plain Keras below depend on the backend: if a backend
 changes (TensorFlow fixes a defect, another backend gains one), these tests
 fail and the class selection in layers.py must follow.
