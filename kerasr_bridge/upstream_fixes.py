@@ -72,6 +72,9 @@ class ChannelsFirstDepthwiseConv1D(_BroadcastBias, keras.layers.DepthwiseConv1D)
 
     Only ``channels_first`` layers with a bias, on the TensorFlow backend, are
     built from this class; it computes correctly on every backend.
+
+    ``import kerasr_bridge`` registers it (``library(kerasrbridge)`` in R): a saved
+    model holding it loads wherever the package is imported.
     """
 
 
@@ -82,6 +85,9 @@ class ChannelsFirstDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D)
     Only ``channels_first`` layers with a bias (and equal strides), on the
     TensorFlow backend, are built from this class; it computes correctly on
     every backend.
+
+    ``import kerasr_bridge`` registers it (``library(kerasrbridge)`` in R): a saved
+    model holding it loads wherever the package is imported.
     """
 
 
@@ -96,6 +102,9 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
     select; with ``dilation_rate > 1`` too, since the dilation only widens
     each window. Only layers with unequal strides, on the TensorFlow backend,
     are built from this class; it computes correctly on every backend.
+
+    ``import kerasr_bridge`` registers it (``library(kerasrbridge)`` in R): a saved
+    model holding it loads wherever the package is imported.
     """
 
     # The spatial sizes are checked when the layer meets an input (every call,
