@@ -11,6 +11,8 @@ from typing import Any
 
 import keras
 
+from kerasr_bridge.render import shape_text
+
 # Where a subclass is needed, and why only there.
 #
 # Plain Keras layers are what we return wherever the backend computes them
@@ -119,9 +121,9 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
     def _check_spatial_known(self, input_shape: Any) -> None:
         if self.padding == "same" and any(size is None for size in self._spatial(input_shape)):
             raise ValueError(
-                "Invalid input for unequal `strides` "
-                f"{self.strides} with padding \"same\": the spatial sizes must be known; "
-                f"received input shape {tuple(input_shape)}."
+                "Invalid `object` for unequal `strides` "
+                f"{shape_text(self.strides)} with padding \"same\": the spatial sizes must be known; "
+                f"received input shape {shape_text(input_shape)}."
             )
 
     def _spatial(self, shape: Any) -> tuple[Any, ...]:
