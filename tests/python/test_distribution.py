@@ -84,7 +84,7 @@ def test_mirrored_strategy_fit_matches_one_device(tmp_path):
     assert {"ChannelsFirstDepthwiseConv2D", "UnequalStridesDepthwiseConv2D"} <= set(info["layer_classes"]), info
 
 
-@pytest.mark.skipif(BACKEND != "jax", reason=f"runs under KERAS_BACKEND=jax (this run: {BACKEND})")
+@pytest.mark.jax_only
 def test_jax_data_parallel_fit_matches_one_device(tmp_path):
     info, arrays = run_fit_check("data_parallel", tmp_path)
     assert info["backend"] == "jax"

@@ -196,7 +196,6 @@ def _initializer(shape, dtype=None):
 
 GOOD_CALLABLES = [
     {"activation": keras.layers.LeakyReLU(negative_slope=0.5)},
-    {"activation": np.tanh},  # a ufunc: no signature to read, Keras will call it
     {"activation": keras.ops.relu},
     {"activation": lambda x, alpha=0.1: x * alpha},
     {"activation": _r_identity},
@@ -214,6 +213,18 @@ def test_usable_callables_are_accepted_and_run(kwargs, rng):
     y = keras.ops.convert_to_numpy(layer_depthwise_conv_2d(x, kernel_size=3, **kwargs))
     assert y.shape == (2, 4, 4, 3)
     assert np.isfinite(y).all()
+
+
+def test_a_ufunc_without_a_signature_is_accepted_and_its_failure_on_torch_reported_as_ours(rng):
+    layer = layer_depthwise_conv_2d(kernel_size=3, activation=np.tanh)  # no signature to read: Keras will call it
+    x = rng.normal(size=(2, 6, 6, 3)).astype("float32")
+    if keras.backend.backend() == "torch":
+        # PyTorch refuses NumPy's conversion of a tensor that requires grad.
+        with pytest.raises(ValueError, match=r"^Invalid `object`: .*numpy"):
+            compose_layer(x, layer)
+    else:
+        y = keras.ops.convert_to_numpy(compose_layer(x, layer))
+        assert y.shape == (2, 4, 4, 3) and np.isfinite(y).all()
 
 
 # -- 6. errors from the computation -----------------------------------------------------------------
