@@ -47,24 +47,17 @@ def declare_devices(engine: str) -> None:
 
 
 def build_model() -> Any:
-    """Our layers in their four kinds, in one functional model (plain, channels_first + bias, (2, 1), 1D)."""
-    import keras
+    """Our layers in their four kinds, in one functional model (plain, channels_first + bias, (2, 1), 1D).
 
-    from kerasr_bridge import layer_depthwise_conv_1d, layer_depthwise_conv_2d
+    The multi-worker example's model, so both engines train the same layers.
+    The channels_first branch sees (6, 8, 6): its last spatial size equals the
+    channels, the case where Keras's own layer adds the bias on the wrong axis
+    on TensorFlow.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
+    from multiworker_custom_loop import build_model as example_model
 
-    inputs = keras.Input((8, 6, 3))
-    plain = layer_depthwise_conv_2d(inputs, kernel_size=3, padding="same", depth_multiplier=2, activation="tanh")
-    # (6, 8, 6) channels_first: the last spatial size equals the channels, the
-    # case where Keras's own layer adds the bias on the wrong axis on TensorFlow.
-    first = layer_depthwise_conv_2d(
-        keras.layers.Permute((3, 1, 2))(plain), kernel_size=3, data_format="channels_first",
-        bias_initializer="random_normal",
-    )
-    unequal = layer_depthwise_conv_2d(plain, kernel_size=(3, 2), strides=(2, 1), padding="same")
-    one_d = layer_depthwise_conv_1d(keras.layers.Reshape((48, 6))(plain), kernel_size=3, strides=2)
-    branches = [keras.layers.Flatten()(branch) for branch in (first, unequal, one_d)]
-    outputs = keras.layers.Dense(2)(keras.layers.Concatenate()(branches))
-    return keras.Model(inputs, outputs)
+    return example_model()
 
 
 def data() -> tuple[Any, Any]:
