@@ -151,12 +151,20 @@ lint: $(VENV)/.installed
 docs: r-package
 	Rscript -e 'roxygen2::roxygenise()'
 
+BUILD_EXCLUDE := ./.git './.venv*' './.rlib*' ./build ./out __pycache__ ./.hypothesis \
+	./.pytest_cache ./.ruff_cache './*.egg-info'
+
 # $(call rcheck,<build dir>,<environment>): R CMD build + R CMD check --no-manual.
+# R CMD build copies its whole source folder before applying .Rbuildignore
+# (minutes, with the venvs), so it builds from a copy without the set-up
+# folders. The check runs the vignette's code; --no-build-vignettes only skips
+# knitting it a second time (R CMD build has knitted it once).
 define rcheck
-rm -rf $(1) && mkdir -p $(1)
-cd $(1) && $(2) R CMD build --no-manual $(CURDIR) >/dev/null
+rm -rf $(1) && mkdir -p $(1)/src
+tar -C $(CURDIR) $(patsubst %,--exclude=%,$(BUILD_EXCLUDE)) -cf - . | tar -C $(1)/src -xf -
+cd $(1) && $(2) R CMD build --no-manual src >/dev/null
 cd $(1) && $(2) _R_CHECK_FUTURE_FILE_TIMESTAMPS_=false _R_CHECK_CRAN_INCOMING_=false \
-  R CMD check --no-manual kerasrbridge_*.tar.gz
+  R CMD check --no-manual --no-build-vignettes kerasrbridge_*.tar.gz
 @if grep -qE '^Status:.*(ERROR|WARNING)' $(1)/kerasrbridge.Rcheck/00check.log; then \
   echo "R CMD check in $(1) reported errors or warnings"; exit 1; fi
 endef
