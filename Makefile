@@ -50,9 +50,9 @@ APT_PACKAGES := r-base-core r-base-dev r-cran-reticulate r-cran-testthat r-cran-
 	r-cran-magrittr r-cran-processx r-cran-yaml r-cran-rstudioapi r-cran-lifecycle \
 	r-cran-backports r-cran-base64enc r-cran-whisker r-cran-tidyselect
 
-# The Python test suite (Python only; R is reached through the parity suite).
-# tests/keras_upstream joins once it exists.
-PY_SUITE := tests/python $(wildcard tests/keras_upstream)
+# The Python test suite and Keras's own depthwise tests (run against our
+# functions and classes); R is reached through the parity suite.
+PY_SUITE := tests/python tests/keras_upstream
 
 # Defaults (the debian stack): reticulate and the R examples, tests and vignette
 # use the project's Python. Other stacks override these per command.
