@@ -51,11 +51,13 @@ on_keras_load <- function(hook) {
 bridge_unavailable <- function(error) {
   python <- tryCatch(reticulate::py_exe(), error = function(e) NULL)
   where <- if (is.null(python)) "the Python that reticulate found" else python
+  # The `r` extra pins NumPy < 2, which only reticulate before 1.35 needs.
+  extras <- if (utils::packageVersion("reticulate") < "1.35") "cpu,r" else "cpu"
   paste0(
     "kerasrbridge cannot import the Python package 'kerasr_bridge' in ", where, ": ",
     trimws(conditionMessage(error)), "\n",
     "Install it there with `", if (is.null(python)) "python" else python,
-    " -m pip install 'kerasr-bridge[cpu,r]'` (from this repository: `pip install -e '.[cpu,r]'`),",
+    " -m pip install 'kerasr-bridge[", extras, "]'` (from this repository: `pip install -e '.[", extras, "]'`),",
     " or point RETICULATE_PYTHON at a Python that has it, before kerasrbridge is first used.",
     numpy_hint(python)
   )
