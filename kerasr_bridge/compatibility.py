@@ -22,6 +22,19 @@ def _is_convolution(layer: keras.layers.Layer) -> bool:
     return all(hasattr(layer, name) for name in ("kernel_size", "dilation_rate", "padding", "data_format"))
 
 
+def _spatial_sizes(layer: keras.layers.Layer, shape: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The spatial sizes of an input of ``shape`` to ``layer``; None where the size checks do not apply."""
+    rank = spatial_rank(layer)
+    if rank is None or len(shape) != rank + 2 or not _is_convolution(layer):
+        return None
+    return tuple(shape[1:-1] if layer.data_format == "channels_last" else shape[2:])
+
+
+def _extents(layer: keras.layers.Layer) -> tuple[int, ...]:
+    """The effective kernel extent per spatial axis, (kernel_size - 1) * dilation_rate + 1."""
+    return tuple((k - 1) * d + 1 for k, d in zip(layer.kernel_size, layer.dilation_rate))
+
+
 def _sizes_text(sizes: tuple[int, ...]) -> str:
     """``kernel_size`` and the like: one number when all equal, else the vector."""
     return str(sizes[0]) if len(set(sizes)) == 1 else shape_text(sizes)
@@ -37,8 +50,9 @@ def received_shape(model: keras.Sequential) -> tuple[Any, ...] | None:
         shape = model.output_shape
     except (AttributeError, ValueError, RuntimeError):
         return None
-    return tuple(shape) if isinstance(shape, (tuple, list)) and all(isinstance(s, (int, type(None))) for s in shape) \
-        else None
+    if isinstance(shape, (tuple, list)) and all(isinstance(size, (int, type(None))) for size in shape):
+        return tuple(shape)
+    return None
 
 
 def declared_shape_conflict(layer: keras.layers.Layer, shape: tuple[Any, ...], source: str) -> str | None:
@@ -77,12 +91,11 @@ def fit_problem(layer: keras.layers.Layer, shape: tuple[Any, ...]) -> tuple[str,
     on 0 channels with a message that names nothing, and a kernel larger than a
     "valid" input leaves an empty output.
     """
-    rank = spatial_rank(layer)
-    if rank is None or len(shape) != rank + 2 or not _is_convolution(layer):
+    spatial = _spatial_sizes(layer, shape)
+    if spatial is None:
         return None
     channels_last = layer.data_format == "channels_last"
     channels = shape[-1] if channels_last else shape[1]
-    spatial = shape[1:-1] if channels_last else shape[2:]
     if channels == 0:
         axis = "-1" if channels_last else "1"
         return "object", f'its input has 0 channels (axis {axis}, data_format "{layer.data_format}")'
@@ -90,8 +103,7 @@ def fit_problem(layer: keras.layers.Layer, shape: tuple[Any, ...]) -> tuple[str,
         return "object", f"its input has a spatial size of 0, {shape_text(spatial)}"
     if layer.padding != "valid":
         return None
-    kernel, dilation = tuple(layer.kernel_size), tuple(layer.dilation_rate)
-    extents = tuple((k - 1) * d + 1 for k, d in zip(kernel, dilation))
+    kernel, dilation, extents = tuple(layer.kernel_size), tuple(layer.dilation_rate), _extents(layer)
     if not any(size is not None and extent > size for extent, size in zip(extents, spatial)):
         return None
     if all(d == 1 for d in dilation):
@@ -128,11 +140,10 @@ def is_ours(error: BaseException) -> bool:
 
 def blamed_argument(layer: keras.layers.Layer, shape: tuple[Any, ...]) -> str:
     """The argument to blame for a backend failure: the kernel's extent where it exceeds the input, else object."""
-    rank = spatial_rank(layer)
-    if rank is None or len(shape) != rank + 2 or not _is_convolution(layer):
+    spatial = _spatial_sizes(layer, shape)
+    if spatial is None:
         return "object"
-    spatial = shape[1:-1] if layer.data_format == "channels_last" else shape[2:]
-    for kernel, dilation, size in zip(layer.kernel_size, layer.dilation_rate, spatial):
-        if size is not None and (kernel - 1) * dilation + 1 > size:
+    for extent, dilation, size in zip(_extents(layer), layer.dilation_rate, spatial):
+        if size is not None and extent > size:
             return "dilation_rate" if dilation > 1 else "kernel_size"
     return "object"

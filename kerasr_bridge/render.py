@@ -51,10 +51,6 @@ def caller(language: str) -> Iterator[None]:
         CALLER.reset(token)
 
 
-def for_r() -> bool:
-    return CALLER.get() == R
-
-
 def spell(python: str, r: str) -> str:
     """The word(s) of a message that differ by language, e.g. ``spell("None", "NULL")``."""
     return r if CALLER.get() == R else python
