@@ -29,6 +29,9 @@ PYTHON ?= python3
 RSRC ?= $(abspath $(CURDIR)/../shared/r-src)
 BUILD := $(CURDIR)/build
 PIP_FLAGS := -q --disable-pip-version-check
+# The Python package lives inside the R package (installed with it as python/).
+PYDIR := inst/python
+PYPROJECT := $(PYDIR)/pyproject.toml
 
 VENV := .venv
 PY := $(CURDIR)/$(VENV)/bin/python
@@ -86,10 +89,10 @@ apt:
 	fi
 
 # What each venv installs (variables, since $(call) would split these at their commas).
-PIP_DEBIAN := -c .ci/constraints-debian.txt -e '.[cpu,r,parity,test]'
-PIP_CURRENT := -e '.[cpu,parity,test]' 'numpy>=2,<3'
-PIP_JAX := -e '.[test]' 'jax[cpu]' 'numpy>=2,<3'
-PIP_TORCH := -e '.[test]' 'torch==2.13.0+cpu' 'numpy>=2,<3'
+PIP_DEBIAN := -c .ci/constraints-debian.txt -e '$(PYDIR)[cpu,r,parity,test]'
+PIP_CURRENT := -e '$(PYDIR)[cpu,parity,test]' 'numpy>=2,<3'
+PIP_JAX := -e '$(PYDIR)[test]' 'jax[cpu]' 'numpy>=2,<3'
+PIP_TORCH := -e '$(PYDIR)[test]' 'torch==2.13.0+cpu' 'numpy>=2,<3'
 
 # $(call venv,<dir>,<pip install arguments>): create the venv if needed, then install.
 define venv
@@ -101,20 +104,20 @@ endef
 
 # rpy2 compiles against R, so apt comes first. The `r` extra pins NumPy < 2 for
 # reticulate 1.28; the constraints hold keras, TensorFlow and NumPy at the
-# lowest versions pyproject.toml and DESCRIPTION declare, so those stay tested.
-$(VENV)/.installed: pyproject.toml .ci/constraints-debian.txt | apt
+# lowest versions $(PYPROJECT) and DESCRIPTION declare, so those stay tested.
+$(VENV)/.installed: $(PYPROJECT) .ci/constraints-debian.txt | apt
 	$(call venv,$(VENV),$(PIP_DEBIAN))
 
 # The newest NumPy 2 that TensorFlow accepts (no `r` extra: reticulate 1.46 loads NumPy 2).
-$(VENV_CURRENT)/.installed: pyproject.toml | apt
+$(VENV_CURRENT)/.installed: $(PYPROJECT) | apt
 	$(call venv,$(VENV_CURRENT),$(PIP_CURRENT))
 
-$(VENV_JAX)/.installed: pyproject.toml
+$(VENV_JAX)/.installed: $(PYPROJECT)
 	$(call venv,$(VENV_JAX),$(PIP_JAX))
 
 # `+cpu` matches only PyTorch's CPU build (a file on this machine kind's disk,
 # found through pip's find-links); plain `torch` would pull gigabytes of CUDA.
-$(VENV_TORCH)/.installed: pyproject.toml
+$(VENV_TORCH)/.installed: $(PYPROJECT)
 	$(call venv,$(VENV_TORCH),$(PIP_TORCH))
 
 R_CURRENT_CRAN := install.packages(c("reticulate", "keras3"), lib = "$(RLIB_CURRENT)", \
@@ -146,7 +149,7 @@ r-package: $(VENV)/.installed
 	R CMD INSTALL --no-test-load --library=$(RLIB) . >/dev/null
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check kerasr_bridge tests benchmarks examples
+	$(PY) -m ruff check $(PYDIR) tests benchmarks examples
 
 docs: r-package
 	Rscript -e 'roxygen2::roxygenise()'
@@ -177,7 +180,7 @@ test-debian: lint test-python test-r
 # LD_LIBRARY_PATH to R's, and Pythons that other tests start would then load
 # Debian's libpython instead of their own.
 test-python: setup-debian
-	$(DEBIAN_ENV) $(PY) -m pytest --doctest-modules kerasr_bridge $(PY_SUITE)
+	$(DEBIAN_ENV) $(PY) -m pytest --doctest-modules $(PYDIR)/kerasr_bridge $(PY_SUITE)
 	$(DEBIAN_ENV) $(PY) -m pytest tests/parity
 
 # keras3 is not installed here (it needs reticulate >= 1.42), so it may not be
@@ -191,11 +194,11 @@ test-current: setup-current
 
 test-jax: setup-jax
 	KERASRBRIDGE_STACK=jax KERAS_BACKEND=jax $(VENV_JAX)/bin/python -m pytest \
-	  --doctest-modules kerasr_bridge $(PY_SUITE) -m "not r"
+	  --doctest-modules $(PYDIR)/kerasr_bridge $(PY_SUITE) -m "not r"
 
 test-torch: setup-torch
 	KERASRBRIDGE_STACK=torch KERAS_BACKEND=torch $(VENV_TORCH)/bin/python -m pytest \
-	  --doctest-modules kerasr_bridge $(PY_SUITE) -m "not r"
+	  --doctest-modules $(PYDIR)/kerasr_bridge $(PY_SUITE) -m "not r"
 
 # The main job: train the MobileNet-style digits model from Python and from R,
 # compare the final weights, write out/main_job.png (about a minute on 2 cores).
