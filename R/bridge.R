@@ -33,13 +33,15 @@ bridge_call <- function() {
 call_bridge <- function(name) {
   env <- parent.frame()
   call <- sys.call(-1L)
+  # Python, or kerasr_bridge in it, that cannot be had: bridge_unavailable()'s error, with the user's call.
+  entry <- tryCatch(bridge_call(), kerasrbridge_error = function(e) stop(`[[<-`(e, "call", call)))
   matched <- match.call(sys.function(-1L), call, expand.dots = FALSE, envir = parent.frame(2L))
   supplied <- setdiff(as.character(names(matched)[-1L]), "...")
   args <- c(mget(supplied, envir = env), eval(quote(list(...)), env))
   for (i in seq_along(args)) {
     if (!is.null(args[[i]])) args[i] <- list(to_python(args[[i]]))
   }
-  result <- do.call(bridge_call(), c(list(name), args))
+  result <- do.call(entry, c(list(name), args))
   if (inherits(result, "kerasr_bridge.from_r.RError")) raise_python_error(result, call)
   result
 }

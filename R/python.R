@@ -1,14 +1,31 @@
-# Finding Python and kerasr_bridge: what .onLoad declares, and the message when they cannot be had.
+# Finding Python and kerasr_bridge: what .onLoad declares, and the one message
+# when they cannot be had.
+#
+# The Python package ships inside this R package (inst/python, installed as
+# <library>/kerasrbridge/python), so an installed kerasrbridge always carries
+# the Python code of its own version. Where reticulate has py_require()
+# (>= 1.41), .onLoad declares it by that folder's path, with Keras and (where
+# no other package has declared one) a backend, as keras3 does: reticulate
+# then builds a managed environment on first use. A Python the user chose
+# (RETICULATE_PYTHON, use_python(), use_virtualenv(), an activated or ./.venv
+# environment) always wins; install_kerasrbridge() makes a persistent one.
+
+# The virtual environment install_kerasrbridge() fills by default, and the one
+# our imports ask reticulate to look for: keras3's, so that both packages work
+# from one environment (see ?install_kerasrbridge).
+default_envname <- "r-keras"
 
 .onLoad <- function(libname, pkgname) {
-  bridge <<- reticulate::import(
-    "kerasr_bridge",
-    delay_load = list(on_error = function(e) stop(bridge_unavailable(e), call. = FALSE))
-  )
+  declare_python_requirements()
+  bridge <<- reticulate::import("kerasr_bridge", delay_load = list(
+    environment = default_envname,
+    on_error = function(e) stop(bridge_unavailable(e))
+  ))
   # kerasr_bridge imports keras with TensorFlow's start-up lines filtered, so
   # `keras` goes through it; if it cannot be imported, keras still loads and
   # the first layer call says why.
   keras <<- reticulate::import("keras", delay_load = list(
+    environment = default_envname,
     before_load = function() try(reticulate::import("kerasr_bridge"), silent = TRUE)
   ))
   # Models saved with our registered layer classes must load after library()
@@ -17,6 +34,81 @@
   # keeps library() itself from starting Python or TensorFlow.
   on_keras_load(function() reticulate::import("kerasr_bridge"))
   register_tensor_methods()
+}
+
+# The bundled Python package, as a requirement uv and pip understand:
+# "kerasr-bridge @ file:///<library>/kerasrbridge/python".
+bundled_python_package <- function() {
+  system.file("python", package = "kerasrbridge", mustWork = TRUE)
+}
+
+bundled_requirement <- function() {
+  path <- normalizePath(bundled_python_package(), winslash = "/")
+  if (!startsWith(path, "/")) path <- paste0("/", path) # C:/... on Windows
+  paste0("kerasr-bridge @ file://", utils::URLencode(path))
+}
+
+# The Keras release our layers are tested with, at least.
+keras_requirement <- "keras>=3.15.1"
+
+# py_require() is reticulate's since 1.41; older releases (Debian 12 ships
+# 1.28) use the Python the user points at, or install_kerasrbridge()'s.
+has_py_require <- function() {
+  "py_require" %in% getNamespaceExports("reticulate")
+}
+
+declare_python_requirements <- function() {
+  if (!has_py_require()) return(invisible())
+  py_require <- getExportedValue("reticulate", "py_require")
+  py_require(c(bundled_requirement(), keras_requirement))
+  # A backend only where nobody has declared one: keras3 and the tensorflow
+  # R package declare theirs (keras3's use_backend() replaces any earlier
+  # TensorFlow, JAX or PyTorch requirement, ours included, whichever package
+  # is attached first).
+  if (!any(grepl(backend_pattern, py_require()$packages))) {
+    py_require(backend_requirements())
+  }
+  invisible()
+}
+
+backend_pattern <- "^(tensorflow|jax|jaxlib|torch)([-\\[=<>!~ ]|$)"
+
+# The Python packages for the backend KERAS_BACKEND names (TensorFlow if
+# unset), as keras3 chooses them: "-cpu"/"-gpu" suffixes as keras3 reads
+# them, a GPU build on Linux where an NVIDIA GPU is seen, else the CPU one.
+backend_requirements <- function(backend = Sys.getenv("KERAS_BACKEND", "tensorflow"),
+                                 gpu = NA, os = Sys.info()[["sysname"]]) {
+  if (endsWith(backend, "-cpu")) gpu <- FALSE
+  if (endsWith(backend, "-gpu")) gpu <- TRUE
+  backend <- sub("-(cpu|gpu)$", "", backend)
+  linux <- identical(os, "Linux")
+  if (is.na(gpu)) gpu <- linux && has_nvidia_gpu()
+  switch(backend,
+    tensorflow = if (!linux) "tensorflow" else if (gpu) "tensorflow[and-cuda]" else "tensorflow-cpu",
+    jax = if (!linux) "jax" else if (gpu) "jax[cuda12]" else "jax[cpu]",
+    # PyTorch's CPU build comes from PyTorch's own index (keras3 sets the same).
+    torch = {
+      if (linux && !gpu) set_uv_index("https://download.pytorch.org/whl/cpu")
+      "torch"
+    },
+    # numpy and others: Keras itself brings what they need.
+    character()
+  )
+}
+
+has_nvidia_gpu <- function() {
+  if (!nzchar(Sys.which("nvidia-smi"))) return(FALSE)
+  listed <- tryCatch(
+    suppressWarnings(system2("nvidia-smi", "-L", stdout = TRUE, stderr = FALSE)),
+    error = function(e) character()
+  )
+  any(grepl("^GPU [0-9]+: ", listed))
+}
+
+set_uv_index <- function(url) {
+  old <- Sys.getenv("UV_INDEX")
+  indexes <- unique(c(strsplit(old, " ", fixed = TRUE)[[1L]], url))
+  Sys.setenv(UV_INDEX = paste(indexes[nzchar(indexes)], collapse = " "))
 }
 
 # reticulate's py_register_load_hook() (exported since 1.29); 1.28 runs the
@@ -31,32 +123,69 @@ on_keras_load <- function(hook) {
   }
 }
 
+# The one message for a Python, or a kerasr_bridge in it, that cannot be had:
+# which Python was tried and what to do, in R terms, without reticulate's hint
+# line or a traceback. A condition with the classes of our other errors
+# (call_bridge() gives it the user's call).
 bridge_unavailable <- function(error) {
   python <- tryCatch(reticulate::py_exe(), error = function(e) NULL)
-  where <- if (is.null(python)) "the Python that reticulate found" else python
-  # The `r` extra pins NumPy < 2, which only reticulate before 1.35 needs.
+  reason <- python_error_line(error)
+  missing_module <- regmatches(reason, regexec("No module named '([^']+)'", reason))[[1L]][2L]
+  type <- if (!is.na(missing_module)) "ModuleNotFoundError" else "ImportError"
+  message <- paste0(
+    "kerasrbridge cannot use its Python package 'kerasr_bridge'",
+    if (is.null(python)) ": no Python could be started" else paste0(" in the Python ", python),
+    " (", if (nzchar(reason)) reason else "unknown reason", ").\n",
+    unavailable_advice(python)
+  )
+  classes <- c(paste0("kerasrbridge_", type), "kerasrbridge_error",
+               paste0("python.builtin.", c(type, if (type != "ImportError") "ImportError", "Exception")),
+               "error", "condition")
+  structure(class = classes, list(message = message, call = NULL))
+}
+
+# The first line of reticulate's error that is Python's own: no
+# "Run `reticulate::py_last_error()`" hint, no traceback.
+python_error_line <- function(error) {
+  lines <- trimws(strsplit(conditionMessage(error), "\n", fixed = TRUE)[[1L]])
+  lines <- lines[nzchar(lines) & !grepl("py_last_error|^Traceback|^File \"|^\\^|^Detailed traceback", lines)]
+  if (length(lines)) lines[[1L]] else ""
+}
+
+unavailable_advice <- function(python) {
+  bundled <- bundled_python_package()
   extras <- if (utils::packageVersion("reticulate") < "1.35") "cpu,r" else "cpu"
-  paste0(
-    "kerasrbridge cannot import the Python package 'kerasr_bridge' in ", where, ": ",
-    trimws(conditionMessage(error)), "\n",
-    "Install it there with `", if (is.null(python)) "python" else python,
-    " -m pip install 'kerasr-bridge[", extras, "]'` (from this repository: `pip install -e '.[", extras, "]'`),",
-    " or point RETICULATE_PYTHON at a Python that has it, before kerasrbridge is first used.",
+  config <- tryCatch(reticulate::py_config(), error = function(e) NULL)
+  managed <- isTRUE(config$ephemeral)
+  lines <- c(
+    if (managed) {
+      "reticulate's managed environment lacks it: the Python requirements could not be installed (see uv's messages above)."
+    },
+    if (!is.null(python) && !managed) {
+      sprintf("* Add it to that Python: `%s -m pip install \"%s[%s]\"` (the copy installed with this R package).",
+              python, bundled, extras)
+    },
+    sprintf("* Or run `kerasrbridge::install_kerasrbridge()` once, then restart R: it makes the environment '%s' that later sessions find.",
+            default_envname),
+    if (has_py_require()) {
+      "* Or, with RETICULATE_PYTHON unset and no other Python chosen, let reticulate build one from the requirements this package declares (reticulate::py_require())."
+    },
     numpy_hint(python)
   )
+  paste(lines, collapse = "\n")
 }
 
 # reticulate before 1.35 cannot load NumPy 2; say so when that Python has it.
 numpy_hint <- function(python) {
-  if (is.null(python) || utils::packageVersion("reticulate") >= "1.35") return("")
+  if (is.null(python) || utils::packageVersion("reticulate") >= "1.35") return(NULL)
   # Read the installed version without importing NumPy (which may be what failed).
   version <- tryCatch(
     reticulate::py_eval("__import__('importlib.metadata').metadata.version('numpy')"),
     error = function(e) character()
   )
-  if (length(version) != 1L || !grepl("^[2-9]\\.", version)) return("")
+  if (length(version) != 1L || !grepl("^[2-9]\\.", version)) return(NULL)
   paste0(
-    "\nThat Python has NumPy ", version, ", which reticulate ", utils::packageVersion("reticulate"),
+    "* That Python has NumPy ", version, ", which reticulate ", utils::packageVersion("reticulate"),
     " cannot load: install 'numpy<2' there (the 'r' extra does)."
   )
 }
