@@ -22,7 +22,15 @@ keras <- NULL
 bridge_cache <- new.env(parent = emptyenv())
 
 bridge_call <- function() {
-  if (is.null(bridge_cache$call)) bridge_cache$call <- bridge$from_r$call
+  if (is.null(bridge_cache$call)) {
+    # Every failure to get Python or kerasr_bridge becomes bridge_unavailable()'s
+    # one message. reticulate 1.28 prints its whole configuration before
+    # failing on a missing module: that stays out of the user's output.
+    output <- utils::capture.output(entry <- tryCatch(bridge$from_r$call, error = identity))
+    if (inherits(entry, "error")) stop(bridge_unavailable(entry))
+    if (length(output)) writeLines(output)
+    bridge_cache$call <- entry
+  }
   bridge_cache$call
 }
 

@@ -17,10 +17,8 @@ default_envname <- "r-keras"
 
 .onLoad <- function(libname, pkgname) {
   declare_python_requirements()
-  bridge <<- reticulate::import("kerasr_bridge", delay_load = list(
-    environment = default_envname,
-    on_error = function(e) stop(bridge_unavailable(e))
-  ))
+  # Failures to import it are reported by bridge_call() (R/bridge.R).
+  bridge <<- reticulate::import("kerasr_bridge", delay_load = list(environment = default_envname))
   # kerasr_bridge imports keras with TensorFlow's start-up lines filtered, so
   # `keras` goes through it; if it cannot be imported, keras still loads and
   # the first layer call says why.
@@ -130,8 +128,11 @@ on_keras_load <- function(hook) {
 bridge_unavailable <- function(error) {
   python <- tryCatch(reticulate::py_exe(), error = function(e) NULL)
   reason <- python_error_line(error)
-  missing_module <- regmatches(reason, regexec("No module named '([^']+)'", reason))[[1L]][2L]
+  # Python's own words, or reticulate 1.28's "Python module X was not found."
+  missing_module <- regmatches(reason, regexec("No module named '([^']+)'|module (\\S+) was not found", reason))[[1L]]
+  missing_module <- if (length(missing_module)) missing_module[nzchar(missing_module)][-1L][1L] else NA
   type <- if (!is.na(missing_module)) "ModuleNotFoundError" else "ImportError"
+  if (!is.na(missing_module)) reason <- sprintf("No module named '%s'", missing_module)
   message <- paste0(
     "kerasrbridge cannot use its Python package 'kerasr_bridge'",
     if (is.null(python)) ": no Python could be started" else paste0(" in the Python ", python),
@@ -149,7 +150,7 @@ bridge_unavailable <- function(error) {
 python_error_line <- function(error) {
   lines <- trimws(strsplit(conditionMessage(error), "\n", fixed = TRUE)[[1L]])
   lines <- lines[nzchar(lines) & !grepl("py_last_error|^Traceback|^File \"|^\\^|^Detailed traceback", lines)]
-  if (length(lines)) lines[[1L]] else ""
+  if (length(lines)) sub("^Error:\\s*", "", lines[[1L]]) else ""
 }
 
 unavailable_advice <- function(python) {

@@ -1,0 +1,99 @@
+#' Install kerasrbridge's Python side in a persistent environment
+#'
+#' Makes (or updates) a Python virtual environment holding the Python package
+#' `kerasr_bridge` that came with this R package (the same version, from its
+#' own files), Keras and a backend. Later R sessions find it with no set-up:
+#' reticulate looks for the environment `envname` because kerasrbridge (and
+#' keras3) ask for it.
+#'
+#' Most users need not call this: with reticulate >= 1.41, kerasrbridge
+#' declares its Python needs with [reticulate::py_require()] and reticulate
+#' builds a managed environment on first use, as it does for keras3. Call it
+#' where that is not available (reticulate < 1.41, such as Debian 12's 1.28),
+#' or to keep one environment rather than reticulate's cached ones.
+#'
+#' The default environment is keras3's, `"r-keras"`
+#' (`keras3::install_keras()` makes the same one): where both packages are
+#' used, reticulate then starts one Python that has both, whichever package is
+#' attached first. Run it again after `keras3::install_keras()`, which
+#' recreates that environment without kerasr_bridge.
+#'
+#' @param envname The name of the virtual environment (found by reticulate
+#'   in `reticulate::virtualenv_root()`, i.e. `WORKON_HOME` or
+#'   `~/.virtualenvs`), or a path to one.
+#' @param backend The Keras backend to install: `"tensorflow"`, `"jax"` or
+#'   `"torch"`. Defaults to `KERAS_BACKEND`, else TensorFlow. Select it in
+#'   later sessions with `KERAS_BACKEND` (or keras3's `use_backend()`).
+#' @param gpu `TRUE` for the GPU build of the backend (Linux), `FALSE` for the
+#'   CPU one; `NA` uses the GPU build where an NVIDIA GPU is seen.
+#' @param python The Python to create the environment with, where it does not
+#'   exist yet (`NULL`: the one reticulate finds first).
+#' @param extra_packages More Python packages to install there.
+#' @return The path of the environment's Python, invisibly.
+#' @examples
+#' \dontrun{
+#' install_kerasrbridge()
+#' # restart R, then:
+#' library(kerasrbridge)
+#' layer_depthwise_conv_2d(kernel_size = 3)
+#' }
+#' @export
+install_kerasrbridge <- function(envname = "r-keras",
+                                 backend = Sys.getenv("KERAS_BACKEND", "tensorflow"),
+                                 gpu = NA, python = NULL, extra_packages = NULL) {
+  if (!is.character(envname) || length(envname) != 1L || is.na(envname) || !nzchar(envname)) {
+    stop(install_error("envname", "a non-empty string, an environment name or path", envname))
+  }
+  if (!is.character(backend) || length(backend) != 1L ||
+      !sub("-(cpu|gpu)$", "", backend) %in% c("tensorflow", "jax", "torch")) {
+    stop(install_error("backend", '"tensorflow", "jax" or "torch"', backend))
+  }
+  if (!is.logical(gpu) || length(gpu) != 1L) {
+    stop(install_error("gpu", "TRUE, FALSE or NA", gpu))
+  }
+  packages <- c(
+    # A local folder: pip builds the bundled package (hatchling, nothing written there).
+    paste0(bundled_python_package(), "/"),
+    keras_requirement,
+    backend_packages(backend, gpu),
+    # reticulate before 1.35 cannot load NumPy 2.
+    if (utils::packageVersion("reticulate") < "1.35") "numpy<2",
+    extra_packages
+  )
+  if (!reticulate::virtualenv_exists(envname)) {
+    # reticulate picks its default starter Python when none is named.
+    if (is.null(python)) reticulate::virtualenv_create(envname) else reticulate::virtualenv_create(envname, python = python)
+  }
+  reticulate::virtualenv_install(envname, packages, ignore_installed = FALSE,
+                                 pip_options = torch_index_options(backend, gpu))
+  message(sprintf(
+    "kerasr_bridge %s, Keras and %s are installed in '%s'. Restart R to use them.",
+    utils::packageVersion("kerasrbridge"), sub("-(cpu|gpu)$", "", backend), envname
+  ))
+  invisible(reticulate::virtualenv_python(envname))
+}
+
+# The backend packages install_kerasrbridge() installs: those the managed
+# environment would get, less PyTorch's index (given to pip instead).
+backend_packages <- function(backend, gpu) {
+  old <- Sys.getenv("UV_INDEX", NA)
+  on.exit(if (is.na(old)) Sys.unsetenv("UV_INDEX") else Sys.setenv(UV_INDEX = old))
+  backend_requirements(backend, gpu)
+}
+
+torch_index_options <- function(backend, gpu) {
+  linux <- identical(Sys.info()[["sysname"]], "Linux")
+  if (sub("-(cpu|gpu)$", "", backend) != "torch" || !linux) return(character())
+  if (is.na(gpu)) gpu <- endsWith(backend, "-gpu") || (!endsWith(backend, "-cpu") && has_nvidia_gpu())
+  if (gpu) character() else "--extra-index-url=https://download.pytorch.org/whl/cpu"
+}
+
+# Checked here, in R, unlike every other argument: Python may not exist yet.
+install_error <- function(arg, expected, value) {
+  received <- paste(utils::capture.output(dput(value)), collapse = " ")
+  if (nchar(received) > 60L) received <- paste0(substr(received, 1L, 57L), "...")
+  structure(class = c("kerasrbridge_ValueError", "kerasrbridge_error", "error", "condition"), list(
+    message = sprintf("Invalid `%s`: expected %s; received %s.", arg, expected, received),
+    call = sys.call(-1L)
+  ))
+}
