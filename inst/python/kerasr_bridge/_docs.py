@@ -8,11 +8,10 @@ ARGUMENTS = """\
             itself; a ``keras.Sequential`` model gets the layer added and is
             returned; a tensor, array or ``keras.Input`` is passed through the
             layer and the output returned.
-        kernel_size: int or list of {rank} integers, the size of the depthwise
+        kernel_size: int or list of {rank} {integers}, the size of the depthwise
             convolution window. Required.
-        strides: int or list of {rank} integers, the stride length of the
-            convolution. Strides may differ between the axes and may be
-            combined with ``dilation_rate > 1``.
+        strides: int or list of {rank} {integers}, the stride length of the
+            convolution. {strides_note}
         padding: ``"valid"`` or ``"same"`` (case-insensitive). ``"valid"`` means
             no padding; ``"same"`` pads evenly so that, with ``strides=1``, the
             output has the size of the input.
@@ -22,7 +21,7 @@ ARGUMENTS = """\
             ``"channels_first"`` (inputs ``{first}``). ``None`` takes
             ``keras.config.image_data_format()``, ``"channels_last"`` unless
             configured otherwise.
-        dilation_rate: int or list of {rank} integers, the dilation rate for
+        dilation_rate: int or list of {rank} {integers}, the dilation rate for
             dilated convolution.
         activation: activation function (name, Keras object or callable).
             ``None`` applies none.
@@ -71,6 +70,13 @@ def document(rank: int, example: str) -> str:
     new_spatial = "new_steps" if rank == 1 else "new_height, new_width"
     text = ARGUMENTS.format(
         rank=rank,
+        integers="integer" if rank == 1 else "integers",
+        # A 1D layer has one axis, so its strides cannot differ between axes.
+        strides_note=(
+            "May be combined with ``dilation_rate > 1``."
+            if rank == 1
+            else "Strides may differ between the axes and may be\n            combined with ``dilation_rate > 1``."
+        ),
         last=f"(batch, {spatial}, channels)",
         first=f"(batch, channels, {spatial})",
         out_last=f"(batch, {new_spatial}, channels * depth_multiplier)",
