@@ -1,0 +1,133 @@
+"""Backend tensors back to R values: what the R package's ``as.array()``, ``dim()``, ``as.numeric()`` ... call.
+
+Keras returns the backend's tensors (TensorFlow ``EagerTensor``, JAX ``Array``,
+PyTorch ``Tensor``). keras3 and the tensorflow R package convert some of them
+for R users; the R package kerasrbridge fills the gaps on every backend with
+these functions (R/convert.R), so that one Python call does the work.
+
+Values are the backend's own NumPy conversion (``keras.ops.convert_to_numpy``)
+as reticulate converts it: floats become R doubles, int32 and narrower R
+integers, int64 R doubles, bool R logicals. Only the route differs, for speed:
+
+- reticulate converts a NumPy array by casting it to a new Fortran-order
+  float64 array (a one-pass copy that reads a C-order input across pages: a
+  cache and TLB miss per element) and then copying that into a new R vector.
+- A large float tensor instead goes straight into a new R double array that R
+  allocates (:class:`Fill`): one blocked transposing copy, no intermediate
+  arrays. Each element is cast once, the same way, so the bits are the same
+  (NaN payloads included: R's NA in a float64 tensor stays NA).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any
+
+import numpy as np
+
+# Below this many elements reticulate's own conversion is as fast: the direct
+# fill costs a few more calls between R and Python.
+FILL_MIN_SIZE = 2**16
+# Bytes of the intermediate block in the blocked copy: small enough to stay in cache.
+_BLOCK_BYTES = 2**18
+
+
+def host_array(value: Any) -> np.ndarray:
+    """``value`` as a NumPy array, without a copy where the backend allows (CPU tensors).
+
+    PyTorch: detached first (a result of a layer with weights requires grad,
+    and NumPy's conversion refuses it; reticulate's generic handling of such a
+    tensor reads ``.grad`` and ``.T``, which warns), moved to the CPU, and
+    bfloat16 widened to float32 (exact), which NumPy cannot hold.
+    TensorFlow's and JAX's ``__array__`` give a view of host memory.
+    """
+    if isinstance(value, np.ndarray):
+        return value
+    if type(value).__module__.split(".")[0] == "torch":
+        import torch
+
+        value = value.detach()
+        if value.device.type != "cpu":
+            value = value.cpu()
+        if value.dtype == torch.bfloat16:
+            value = value.float()
+        return value.numpy()
+    return np.asarray(value)
+
+
+def dim(value: Any) -> list[int | None] | None:
+    """The shape as a list (an unknown size is None); None where even the rank is unknown."""
+    shape = value.shape
+    if hasattr(shape, "rank") and shape.rank is None:  # a TensorShape of unknown rank
+        return None
+    return [None if size is None else int(size) for size in shape]
+
+
+class Fill:
+    """A large float tensor, to be written into a new R double array of shape ``dim`` (see :func:`for_r`)."""
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.array = array
+        self.dim = list(array.shape)
+
+    def into(self, target: np.ndarray) -> None:
+        """Write the values into ``target``: reticulate's view of the new R array R just made.
+
+        reticulate hands an R double array over as a read-only Fortran-order
+        float64 array that shares R's memory. R made it for this call alone and
+        nothing else refers to it, so writing it is safe; a view that does not
+        share R's memory (a copy) would lose the values, so it is refused.
+        """
+        if (
+            target.dtype != np.float64
+            or target.shape != self.array.shape
+            or not target.flags.f_contiguous
+            or target.flags.owndata
+        ):
+            raise ValueError("expected reticulate's view of a new R double array of the tensor's shape")
+        address = target.__array_interface__["data"][0]
+        memory = (ctypes.c_double * target.size).from_address(address)
+        out = np.frombuffer(memory, dtype=np.float64).reshape(target.shape, order="F")
+        # R NA is a signalling NaN: casting float64 NaNs never warns, float32 ones may set "invalid".
+        with np.errstate(invalid="ignore"):
+            f_order_into(self.array, out)
+
+
+def for_r(value: Any) -> np.ndarray | Fill:
+    """What R turns into its value: a NumPy array for reticulate to convert, or a :class:`Fill`."""
+    array = host_array(value)
+    if array.dtype.kind != "f":
+        return array
+    if array.size < FILL_MIN_SIZE:
+        # float16 and bfloat16 widened to float64 here: reticulate cannot read bfloat16.
+        return array if array.dtype in (np.float32, np.float64) else array.astype(np.float64)
+    return Fill(array)
+
+
+def f_order_into(array: np.ndarray, out: np.ndarray) -> None:
+    """``out[...] = array`` for a Fortran-order ``out``, fast for a large C-order ``array``.
+
+    The mirror of ``inputs.c_order_copy`` (which makes R's Fortran-order
+    arrays C-contiguous): NumPy's one-pass copy would read ``array`` across
+    pages for each element written. Instead, block by block along the second
+    axis, two passes: move the first axis to the end (a 2D transpose whose
+    short side keeps few input streams open; it also casts) into a small block
+    that stays in cache, then write that block with the other axes reversed,
+    moving contiguous runs of the first axis.
+    """
+    if not array.flags.c_contiguous or array.ndim < 3:
+        np.copyto(out, array, casting="unsafe")
+        return
+    # In the transposed views, `out.T` is C-order and `array.T` Fortran-order:
+    # the layout inputs.c_order_copy works on.
+    source, target = array.T, out.T
+    stored = source.T  # == array, C-contiguous
+    last, ndim = source.shape[-1], source.ndim
+    step = max(1, _BLOCK_BYTES // (source.size // source.shape[-2] * out.dtype.itemsize))
+    reverse_but_last = (*range(ndim - 2, -1, -1), ndim - 1)
+    for start in range(0, source.shape[-2], step):
+        block = stored[:, start : start + step]
+        last_at_end = np.ascontiguousarray(block.reshape(last, -1).T, dtype=out.dtype)
+        target[..., start : start + step, :] = last_at_end.reshape(block.shape[1:] + (last,)).transpose(
+            reverse_but_last
+        )
