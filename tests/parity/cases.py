@@ -19,7 +19,7 @@ import keras
 import numpy as np
 
 from kerasr_bridge.from_r import RValue
-from kerasr_bridge.render import R_NA as NA
+from kerasr_bridge.r_values import R_NA as NA
 
 
 @dataclass(frozen=True)

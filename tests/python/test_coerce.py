@@ -13,7 +13,7 @@ import keras
 import numpy as np
 import pytest
 
-from kerasr_bridge import UnequalStridesDepthwiseConv2D, coerce, layer_depthwise_conv_1d, layer_depthwise_conv_2d
+from kerasr_bridge import UnequalStridesDepthwiseConv2D, arguments, layer_depthwise_conv_1d, layer_depthwise_conv_2d
 from kerasr_bridge.layers import DEPTHWISE_CONV_1D, DEPTHWISE_CONV_2D
 
 FUNCTIONS = {1: layer_depthwise_conv_1d, 2: layer_depthwise_conv_2d}
@@ -82,8 +82,8 @@ def test_strides_together_with_dilation_are_accepted(rank):
     for strides, dilation in [(2, 2), (2.0, 3.0), ([2] * rank, [2] * rank), mixed]:
         layer = function(kernel_size=3, strides=strides, dilation_rate=dilation)
         config = layer.get_config()
-        assert config["strides"] == coerce.as_int_tuple(strides, "strides", rank)
-        assert config["dilation_rate"] == coerce.as_int_tuple(dilation, "dilation_rate", rank)
+        assert config["strides"] == arguments.as_int_tuple(strides, "strides", rank)
+        assert config["dilation_rate"] == arguments.as_int_tuple(dilation, "dilation_rate", rank)
 
 
 @pytest.mark.parametrize("rank", RANKS)

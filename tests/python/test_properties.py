@@ -12,7 +12,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from reference import depthwise_conv
 
-from kerasr_bridge import coerce, layer_depthwise_conv_1d, layer_depthwise_conv_2d, render
+from kerasr_bridge import arguments, layer_depthwise_conv_1d, layer_depthwise_conv_2d
+from kerasr_bridge.r_values import R_NA
 
 FUNCTIONS = {1: layer_depthwise_conv_1d, 2: layer_depthwise_conv_2d}
 
@@ -102,7 +103,7 @@ bad_numbers = st.one_of(
     st.integers(min_value=2**31),
     st.text(max_size=3),
     st.booleans(),
-    st.just(render.R_NA),
+    st.just(R_NA),
     st.lists(st.lists(st.integers(1, 3), min_size=1, max_size=2), min_size=1, max_size=2),
     st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
 )
@@ -111,7 +112,7 @@ bad_strings = st.one_of(
     st.integers(),
     st.floats(),
     st.booleans(),
-    st.just(render.R_NA),
+    st.just(R_NA),
 )
 
 
@@ -131,6 +132,6 @@ def test_random_invalid_strings_fail_at_construction(rank, argument, value):
 @given(value=st.one_of(st.integers(1, 2**31 - 1), st.integers(1, 2**31 - 1).map(float),
                        st.integers(1, 2**31 - 1).map(np.int32), st.integers(1, 10**6).map(np.float64)))
 def test_whole_numbers_in_any_r_form_are_accepted_exactly(value):
-    assert coerce.as_positive_int(value, "x") == int(value)
-    assert coerce.as_int_tuple([value, value], "x", 2) == (int(value), int(value))
-    assert coerce.as_int_tuple(np.array([value]), "x", 2) == (int(value), int(value))
+    assert arguments.as_positive_int(value, "x") == int(value)
+    assert arguments.as_int_tuple([value, value], "x", 2) == (int(value), int(value))
+    assert arguments.as_int_tuple(np.array([value]), "x", 2) == (int(value), int(value))

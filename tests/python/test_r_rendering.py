@@ -9,7 +9,7 @@ import pytest
 
 import kerasr_bridge
 from kerasr_bridge import from_r, render
-from kerasr_bridge.from_r import RValue
+from kerasr_bridge.r_values import R_NA, RValue, is_r_na
 
 
 @pytest.mark.parametrize(
@@ -21,10 +21,10 @@ from kerasr_bridge.from_r import RValue
         (True, "True (bool)", "TRUE"),
         ("same", "'same' (str)", '"same"'),
         (None, "None (NoneType)", "NULL"),
-        (render.R_NA, "nan (float)", "NA"),
+        (R_NA, "nan (float)", "NA"),
         (float("nan"), "nan (float)", "NaN"),
         (float("-inf"), "-inf (float)", "-Inf"),
-        ([3.0, render.R_NA], "[3.0, nan] (list)", "c(3, NA)"),
+        ([3.0, R_NA], "[3.0, nan] (list)", "c(3, NA)"),
         ([[3.0, 3.0]], "[[3.0, 3.0]] (list)", "list(c(3, 3))"),
         ({"a": 3.0}, "{'a': 3.0} (dict)", "list(a = 3)"),
         (RValue(["data.frame"], [2, 1]), "a data.frame of 2 rows and 1 column (RValue)",
@@ -76,7 +76,7 @@ def test_from_r_returns_errors_with_reticulates_class_names():
 
 
 def test_r_na_in_input_arrays_stays_missing_without_a_warning():
-    x = np.array([1.0, render.R_NA, 3.0, 4.0]).reshape(1, 2, 2, 1)
+    x = np.array([1.0, R_NA, 3.0, 4.0]).reshape(1, 2, 2, 1)
     weights = [np.ones((1, 1, 1, 1)), np.zeros(1)]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -87,10 +87,10 @@ def test_r_na_in_input_arrays_stays_missing_without_a_warning():
 
 
 def test_r_na_is_told_apart_from_nan_by_its_bits():
-    assert render.is_r_na(render.R_NA)
-    assert render.is_r_na(np.float64(render.R_NA))
-    assert not render.is_r_na(float("nan"))
-    assert not render.is_r_na(1954.0)
+    assert is_r_na(R_NA)
+    assert is_r_na(np.float64(R_NA))
+    assert not is_r_na(float("nan"))
+    assert not is_r_na(1954.0)
 
 
 def test_r_functions_get_their_r_formals_as_signature():

@@ -7,12 +7,14 @@ from typing import Any
 
 import keras
 
-from kerasr_bridge.compatibility import (
+from kerasr_bridge import keras_internals
+from kerasr_bridge.errors import INVALID, InvalidArgument, InvalidArgumentType, named
+from kerasr_bridge.extra_arguments import declared_input
+from kerasr_bridge.input_fit import (
     backend_reason,
     blamed_argument,
     declared_shape_conflict,
     fit_problem,
-    is_ours,
     received_shape,
 )
 from kerasr_bridge.inputs import as_layer_input, object_expected
@@ -22,47 +24,46 @@ from kerasr_bridge.render import MAX_MESSAGE_CHARS, bounded, describe, shape_tex
 def _add_to_sequential(model: keras.Sequential, layer: keras.layers.Layer) -> keras.Sequential:
     """Add ``layer`` (after the Input its legacy shape arguments describe); all or nothing."""
     # Everything that can be known is checked before the model is touched.
-    declared = getattr(layer, "_kerasr_batch_shape", None)
+    declared = declared_input(layer)
     received = received_shape(model)
+    # `model.layers` leaves out the InputLayer, which counts here: a model with only an Input has a layer.
+    layers_before = len(keras_internals.sequential_layers(model))
     where = f"the input the layer receives in Sequential model {model.name!r}"
-    if declared is not None and model._layers:
+    if declared is not None and layers_before:
         if received is None:
-            arg = layer._kerasr_shape_arguments[0]
-            raise ValueError(
+            arg = declared.shape_argument
+            shown = declared.batch_shape if arg == "batch_input_shape" else declared.batch_shape[1:]
+            raise InvalidArgument(
                 f"Invalid `{arg}`: expected it only for the first layer of a Sequential model (model "
                 f"{model.name!r} already has layers and no known input, so it would be ignored); "
-                f"received {shape_text(declared if arg == 'batch_input_shape' else declared[1:])}."
+                f"received {shape_text(shown)}.",
+                arg,
             )
         # The shape this layer receives, not the model's first input: they differ
         # once the model has layers, and a layer's input_shape describes its own input.
         conflict = declared_shape_conflict(layer, received, where)
         if conflict:
-            raise ValueError(conflict[:-1] + " (the model is left unchanged).")
-    fit = fit_problem(layer, received if received is not None else declared or ())
+            arg, message = conflict
+            raise InvalidArgument(message[:-1] + " (the model is left unchanged).", arg)
+    fit = fit_problem(layer, received if received is not None else declared.batch_shape if declared else ())
     if fit:
-        raise ValueError(
+        raise InvalidArgument(
             f"Invalid `object`: the layer {layer.name!r} cannot be added to the Sequential model "
-            f"{model.name!r} (left unchanged): {fit[1]}."
+            f"{model.name!r} (left unchanged): {fit[1]}.",
+            "object",
         )
-    # Sequential.add appends before it rebuilds, so a layer that does not fit
-    # would stay in the model; we take it out again. `_layers` (not `layers`)
-    # also counts the InputLayer.
-    layers_before = len(model._layers)
     try:
-        if declared is not None and not model._layers:
-            model.add(keras.Input(batch_shape=declared, dtype=layer.dtype_policy.variable_dtype))
+        if declared is not None and not layers_before:
+            model.add(keras.Input(batch_shape=declared.batch_shape, dtype=layer.dtype_policy.variable_dtype))
         model.add(layer)
     except Exception as error:
-        while len(model._layers) > layers_before:
-            model.pop(rebuild=False)
-        if model._layers:
-            model._maybe_rebuild()
+        keras_internals.remove_added_layers(model, layers_before)
         message = (
             f"Invalid `object`: the layer {layer.name!r} cannot be added to the "
             f"Sequential model {model.name!r} (left unchanged): {backend_reason(error)}."
         )
         # Not chained: the backend's error (ANSI escapes, class names) is summarised above.
-        raise ValueError(bounded(message, MAX_MESSAGE_CHARS)) from None
+        raise InvalidArgument(bounded(message, MAX_MESSAGE_CHARS), "object") from None
     return model
 
 
@@ -73,9 +74,10 @@ def compose_layer(object: Any, layer: keras.layers.Layer) -> Any:
     if isinstance(object, keras.Sequential):
         return _add_to_sequential(object, layer)
     if isinstance(object, keras.layers.Layer):
-        raise TypeError(
+        raise InvalidArgumentType(
             f"Invalid `object`: expected {object_expected()}; received a "
-            f"{type(object).__name__} (only Sequential models can be extended)."
+            f"{type(object).__name__} (only Sequential models can be extended).",
+            "object",
         )
     return _pass_through(layer, as_layer_input(object, layer))
 
@@ -85,10 +87,12 @@ def _pass_through(layer: keras.layers.Layer, inputs: Any) -> Any:
     shape = tuple(inputs.shape)
     conflict = declared_shape_conflict(layer, shape, "`object`")
     if conflict:
-        raise ValueError(conflict)
+        raise InvalidArgument(conflict[1], conflict[0])
     fit = fit_problem(layer, shape)
     if fit:
-        raise ValueError(f"Invalid `{fit[0]}`: the layer {layer.name!r} cannot run on `object`: {fit[1]}.")
+        blamed, reason = fit
+        message = f"Invalid {named(*blamed)}: the layer {layer.name!r} cannot run on `object`: {reason}."
+        raise InvalidArgument(message, " and ".join(blamed))
     try:
         if shape[0] == 0 and not isinstance(inputs, keras.KerasTensor):
             # A batch of 0: TensorFlow's oneDNN kernels return the input's spatial
@@ -98,13 +102,14 @@ def _pass_through(layer: keras.layers.Layer, inputs: Any) -> Any:
             return layer(keras.ops.zeros((1, *shape[1:]), dtype=inputs.dtype))[:0]
         return layer(inputs)
     except Exception as error:
-        if is_ours(error):
+        if isinstance(error, INVALID):  # our own refusal, raised in the layer's __call__: it names its argument
             raise
+        blamed = blamed_argument(layer, shape)
         message = (
-            f"Invalid `{blamed_argument(layer, shape)}`: the layer {layer.name!r} failed on `object` of shape "
+            f"Invalid `{blamed}`: the layer {layer.name!r} failed on `object` of shape "
             f"{shape_text(shape)}: {backend_reason(error)}."
         )
-        raise ValueError(bounded(message, MAX_MESSAGE_CHARS)) from None
+        raise InvalidArgument(bounded(message, MAX_MESSAGE_CHARS), blamed) from None
 
 
 def pipe(object: Any, *steps: Callable[[Any], Any]) -> Any:
@@ -129,7 +134,8 @@ def pipe(object: Any, *steps: Callable[[Any], Any]) -> Any:
         elif callable(step):
             object = step(object)
         else:
-            raise TypeError(
-                f"Invalid step {position} of pipe(): expected a layer or a function; received {describe(step)}."
+            raise InvalidArgumentType(
+                f"Invalid step {position} of pipe(): expected a layer or a function; received {describe(step)}.",
+                "steps",
             )
     return object

@@ -12,35 +12,20 @@ from __future__ import annotations
 
 import inspect
 import keyword
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kerasr_bridge import render
+from kerasr_bridge import errors, functions, render
+from kerasr_bridge.r_values import RValue
 
+__all__ = ["FUNCTIONS", "RError", "RValue", "call", "python_classes", "r_function"]
 
-@dataclass(frozen=True)
-class RValue:
-    """An R value with no faithful Python form (a data.frame, a factor, an environment, ...).
-
-    The R package hands it over with its class and size, for messages only:
-    no check accepts it, so every argument refuses it with its usual message.
-    """
-
-    classes: list[str]
-    size: list[int]
-
-    @property
-    def description(self) -> str:
-        if "data.frame" in self.classes and len(self.size) == 2:
-            rows, columns = self.size
-            return f"a data.frame of {rows} row{'s' * (rows != 1)} and {columns} column{'s' * (columns != 1)}"
-        name = "/".join(self.classes)
-        if "factor" in self.classes:
-            return f"a factor of length {self.size[0]}"
-        return f"an object of class {name}"
-
-    def __repr__(self) -> str:
-        return self.description
+# What R may call, by name: the R package's layer functions forward to these.
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "layer_depthwise_conv_1d": functions.layer_depthwise_conv_1d,
+    "layer_depthwise_conv_2d": functions.layer_depthwise_conv_2d,
+}
 
 
 @dataclass(frozen=True)
@@ -85,32 +70,40 @@ def python_classes(error: BaseException) -> list[str]:
     ``python.builtin.BaseException`` and ``python.builtin.object`` are left
     out: reticulate's methods for them (``$``, ``[[``, ``print``) expect a live
     Python object, and R code such as rlang's reads fields of any condition.
+    Our own error types (:mod:`kerasr_bridge.errors`) are left out too: R users
+    meet a ``ValueError`` or ``TypeError``, as they always have.
     """
     names = []
     for cls in type(error).__mro__:
         if cls is BaseException:
             break
+        if cls.__module__ == errors.__name__:
+            continue
         module = "python.builtin" if cls.__module__ == "builtins" else cls.__module__
         names.append(f"{module}.{cls.__qualname__}")
     return names
 
 
 def call(function_name: str, /, *unnamed: Any, **arguments: Any) -> Any:
-    """Call ``kerasr_bridge.<function_name>(**arguments)`` for R; an error is returned as :class:`RError`.
+    """Call ``FUNCTIONS[function_name](**arguments)`` for R; an error is returned as :class:`RError`.
 
     The R function passes its supplied arguments by name; ``unnamed`` holds
     what an R call left unnamed in ``...``.
     """
-    import kerasr_bridge
-
     with render.caller(render.R):
         try:
+            function = FUNCTIONS.get(function_name)
+            if function is None:
+                raise LookupError(f"kerasr_bridge.from_r.call() knows no function {function_name!r}.")
             if unnamed:
-                raise TypeError(
+                raise errors.InvalidArgumentType(
                     f"Arguments in `...` must be named (e.g. `input_shape = c(28, 28, 3)`); {function_name}() "
-                    f"received {len(unnamed)} unnamed: {render.describe(list(unnamed))}."
+                    f"received {len(unnamed)} unnamed: {render.describe(list(unnamed))}.",
+                    "...",
                 )
-            return getattr(kerasr_bridge, function_name)(**arguments)
+            return function(**arguments)
         except Exception as error:
-            return RError(render.bounded(str(error), render.MAX_MESSAGE_CHARS), type(error).__name__,
-                          python_classes(error))
+            classes = python_classes(error)
+            # The class R names the error by: the first one left in `classes` (ValueError for ours).
+            type_name = classes[0].rpartition(".")[2]
+            return RError(render.bounded(str(error), render.MAX_MESSAGE_CHARS), type_name, classes)

@@ -7,7 +7,8 @@ from typing import Any
 import keras
 import numpy as np
 
-from kerasr_bridge.coerce import invalid
+from kerasr_bridge.errors import InvalidArgument, InvalidArgumentType, invalid
+from kerasr_bridge.geometry import spatial_rank
 from kerasr_bridge.render import shape_text, spell
 
 
@@ -16,10 +17,6 @@ def object_expected() -> str:
         f"{spell('None', 'NULL')}, a keras Sequential model, or a tensor, array or keras Input "
         "to pass through the layer"
     )
-
-
-def spatial_rank(layer: keras.layers.Layer) -> int | None:
-    return getattr(layer, "rank", None)
 
 
 # Below this many elements the one-pass copy wins: the blocked one costs a few
@@ -70,26 +67,28 @@ def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
     """
     dtype = layer.compute_dtype
     if isinstance(value, (str, bytes, list, tuple, dict, set)) or value is None:
-        raise invalid("object", object_expected(), value, TypeError)
+        raise invalid("object", object_expected(), value, InvalidArgumentType)
     symbolic = isinstance(value, keras.KerasTensor)
     if symbolic or keras.ops.is_tensor(value):
         _check_rank(layer, value)
         kind = keras.backend.standardize_dtype(value.dtype)
         if not (keras.backend.is_float_dtype(kind) or keras.backend.is_int_dtype(kind) or kind == "bool"):
-            raise TypeError(f"Invalid `object`: expected a numeric tensor; received a tensor of dtype {kind}.")
+            raise InvalidArgumentType(
+                f"Invalid `object`: expected a numeric tensor; received a tensor of dtype {kind}.", "object"
+            )
         converted = value if keras.backend.is_float_dtype(kind) else keras.ops.cast(value, dtype)
     elif hasattr(value, "__array__"):
         array = np.asarray(value)
         # Logical arrays count as 0/1, as R's as.double() reads them.
         if array.dtype.kind not in "biuf":
-            raise invalid("object", "a numeric array", array, TypeError)
+            raise invalid("object", "a numeric array", array, InvalidArgumentType)
         _check_rank(layer, array)
         # R's NA is a signalling NaN: casting it sets the FP "invalid" flag, and
         # NumPy would warn, though the NaN arrives intact (NA stays missing).
         with np.errstate(invalid="ignore"):
             converted = c_order_copy(array, dtype)
     else:
-        raise invalid("object", object_expected(), value, TypeError)
+        raise invalid("object", object_expected(), value, InvalidArgumentType)
     return converted
 
 
@@ -101,4 +100,6 @@ def _check_rank(layer: keras.layers.Layer, value: Any) -> None:
     expected = f"input of rank {rank + 2} (batch, {rank} spatial, channels)"
     if isinstance(value, np.ndarray):
         raise invalid("object", expected, value)
-    raise ValueError(f"Invalid `object`: expected {expected}; received a tensor of shape {shape_text(value.shape)}.")
+    raise InvalidArgument(
+        f"Invalid `object`: expected {expected}; received a tensor of shape {shape_text(value.shape)}.", "object"
+    )

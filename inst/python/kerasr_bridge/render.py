@@ -16,13 +16,14 @@ characters).
 from __future__ import annotations
 
 import math
-import struct
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
+
+from kerasr_bridge.r_values import RValue, is_r_na
 
 PYTHON = "python"
 R = "r"
@@ -33,13 +34,6 @@ SHOWN_ELEMENTS = 5
 # Longest rendering of one value, and of a whole message.
 MAX_VALUE_CHARS = 120
 MAX_MESSAGE_CHARS = 300
-
-# R's NA_real_ is a NaN whose low word is 1954 (R_IsNA tests exactly this);
-# reticulate hands the bits over unchanged, so R's NA survives as a float.
-_R_NA_LOW_WORD = 1954
-# R's NA_real_ itself, for Python code (tests) that stands in for an R caller.
-R_NA: float = struct.unpack("<d", struct.pack("<Q", 0x7FF00000000007A2))[0]
-
 
 @contextmanager
 def caller(language: str) -> Iterator[None]:
@@ -54,13 +48,6 @@ def caller(language: str) -> Iterator[None]:
 def spell(python: str, r: str) -> str:
     """The word(s) of a message that differ by language, e.g. ``spell("None", "NULL")``."""
     return r if CALLER.get() == R else python
-
-
-def is_r_na(value: Any) -> bool:
-    """Whether ``value`` is R's ``NA`` as reticulate delivers it (a NaN with R's payload)."""
-    if not isinstance(value, (float, np.floating)) or not math.isnan(value):
-        return False
-    return struct.unpack("<Q", struct.pack("<d", float(value)))[0] & 0xFFFFFFFF == _R_NA_LOW_WORD
 
 
 def bounded(text: str, limit: int = MAX_VALUE_CHARS) -> str:
@@ -130,8 +117,6 @@ def _r_scalar(item: Any) -> str:
         return format(number, ".15g")
     if isinstance(item, str):
         return '"' + bounded(item, 40).replace("\\", "\\\\").replace('"', '\\"') + '"'
-    from kerasr_bridge.from_r import RValue
-
     if isinstance(item, RValue):
         return item.description
     if callable(item):

@@ -11,6 +11,8 @@ from typing import Any
 
 import keras
 
+from kerasr_bridge import geometry
+from kerasr_bridge.errors import InvalidArgument
 from kerasr_bridge.render import shape_text
 
 # Where a subclass is needed, and why only there.
@@ -61,7 +63,7 @@ class _BroadcastBias:
     def _bias_and_activation(self, outputs: Any) -> Any:
         if self.use_bias:
             shape = [1] * (self.rank + 2)
-            shape[-1 if self.data_format == "channels_last" else 1] = -1
+            shape[geometry.channel_axis(self.data_format)] = -1
             outputs = outputs + keras.ops.reshape(self.bias, shape)
         if self.activation is not None:
             return self.activation(outputs)
@@ -119,11 +121,13 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
         return super().__call__(*args, **kwargs)
 
     def _check_spatial_known(self, input_shape: Any) -> None:
-        if self.padding == "same" and any(size is None for size in self._spatial(input_shape)):
-            raise ValueError(
+        spatial = geometry.spatial_sizes(input_shape, self.data_format)
+        if self.padding == "same" and any(size is None for size in spatial):
+            raise InvalidArgument(
                 "Invalid `object` for unequal `strides` "
                 f"{shape_text(self.strides)} with padding \"same\": the spatial sizes must be known; "
-                f"received input shape {shape_text(input_shape)}."
+                f"received input shape {shape_text(input_shape)}.",
+                "object",
             )
 
     def _spatial(self, shape: Any) -> tuple[Any, ...]:

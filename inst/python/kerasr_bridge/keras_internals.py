@@ -1,0 +1,40 @@
+"""Every use of Keras's private API, behind one door.
+
+Keras's public API cannot tell whether a Sequential model starts with an
+Input (``model.layers`` leaves the InputLayer out) nor take a layer back out
+without rebuilding the model. A Keras release that renames one of these
+breaks only this module, and ``tests/python/test_keras_internals.py`` says
+which name is gone and for which Keras version it was written.
+"""
+
+from __future__ import annotations
+
+import keras
+
+# The Keras release these internals were read from (and the lowest one we declare).
+WRITTEN_FOR_KERAS = "3.15.1"
+
+# Every private name used below, per class (a method's private parameter as
+# "method(parameter)"), for the test that checks they are all still there.
+USED: dict[type, tuple[str, ...]] = {
+    keras.Sequential: ("_layers", "_maybe_rebuild", "pop(rebuild)"),
+}
+
+
+def sequential_layers(model: keras.Sequential) -> list[keras.layers.Layer]:
+    """The model's layers, its InputLayer first where it has one (``model.layers`` leaves that out)."""
+    return model._layers
+
+
+def remove_added_layers(model: keras.Sequential, count_before: int) -> None:
+    """Take back what ``model.add`` appended beyond ``count_before`` layers, leaving the model as it was.
+
+    ``Sequential.add`` appends before it rebuilds, so a layer that fails to
+    build stays in the model; popping without a rebuild takes it out, and one
+    rebuild then restores the model's former graph.
+    """
+    while len(model._layers) > count_before:
+        model.pop(rebuild=False)
+    if model._layers:
+        model._maybe_rebuild()
+
