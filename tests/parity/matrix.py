@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from kerasr_bridge.from_r import RValue
-from kerasr_bridge.render import R_NA
+from kerasr_bridge.r_values import R_NA
 
 
 @dataclass(frozen=True)
