@@ -15,8 +15,9 @@ characters).
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -68,34 +69,121 @@ def shape_text(shape: Any) -> str:
     return describe(sizes) if CALLER.get() == R else str(tuple(sizes))
 
 
+# -- Abbreviation --------------------------------------------------------------------------------
+# A quoted value keeps its summary whole (the length of a list or vector, the shape of an array,
+# the number of characters of a long string): what is shortened to fit is the quoted elements,
+# first each of them (fewer significant digits, fewer characters, fewer elements of a nested
+# list), and only then their number.
+
+# The narrowest an element gets before one element fewer is shown ("-2e-300" fits).
+_MIN_ELEMENT_CHARS = 8
+
+# An element renderer: the element in at most `width` characters, and whether that is its full,
+# exact rendering.
+_Render = Callable[[Any, int], tuple[str, bool]]
+
+
+def _joined(items: Sequence[Any], total: int, render: _Render, budget: int) -> tuple[str, bool]:
+    """The first elements of a sequence of ``total`` joined by ", " within ``budget`` characters.
+
+    Each element first gets the whole room; where they do not fit together, an equal share; where
+    a share is too narrow, one element fewer is shown. ", ..." marks elements left out.
+    """
+    count = min(len(items), SHOWN_ELEMENTS)
+    while count:
+        more = ", ..." if total > count else ""
+        room = budget - 2 * (count - 1) - len(more)
+        for width in dict.fromkeys((room, room // count)):
+            if width < _MIN_ELEMENT_CHARS:
+                continue
+            parts = [render(item, width) for item in items[:count]]
+            text = ", ".join(part for part, _ in parts) + more
+            if len(text) <= budget:
+                return text, not more and all(exact for _, exact in parts)
+        count -= 1
+    return ("...", False) if total else ("", True)
+
+
+def _shorter_number(number: float, width: int) -> str | None:
+    """A finite float with as many significant digits as fit in ``width`` characters (at least one)."""
+    if not math.isfinite(number):
+        return None
+    for digits in range(15, 0, -1):
+        text = format(number, f".{digits}g")
+        if len(text) <= width:
+            return text
+    return None
+
+
+def _shorter_string(text: str, width: int, quote: Callable[[str], str]) -> str:
+    """``text`` quoted by ``quote``, its end replaced by "..." inside the quotes so that it fits ``width``."""
+    keep = max(width - 5, 0)
+    while keep and len(quote(text[:keep] + "...")) > width:
+        keep -= 1
+    return quote(text[:keep] + "...")
+
+
 # -- Python syntax -------------------------------------------------------------------------------
 
 
 def _python_value(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return _python_array(value)
-    if isinstance(value, (list, tuple)) and len(value) > SHOWN_ELEMENTS:
-        shown = ", ".join(_python_scalar(item) for item in value[:SHOWN_ELEMENTS])
-        opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
-        return f"{opening}{shown}, ...{closing} ({type(value).__name__} of length {len(value)})"
-    if isinstance(value, dict) and len(value) > SHOWN_ELEMENTS:
-        return f"a dict of {len(value)} entries"
-    return f"{bounded(repr(value), MAX_VALUE_CHARS - 20)} ({type(value).__name__})"
+    name = type(value).__name__
+    if isinstance(value, (list, tuple, dict, str)):
+        text, exact = _python_scalar(value, MAX_VALUE_CHARS - len(f" ({name})"))
+        if exact:
+            return f"{text} ({name})"
+        if isinstance(value, str):
+            summary = f" (str of {len(value)} characters)"
+        elif isinstance(value, dict):
+            summary = f" (dict of {len(value)} entries)"
+        else:
+            summary = f" ({name} of length {len(value)})"
+        return _python_scalar(value, MAX_VALUE_CHARS - len(summary))[0] + summary
+    return f"{bounded(repr(value), MAX_VALUE_CHARS - 20)} ({name})"
 
 
-def _python_scalar(item: Any) -> str:
-    return bounded(repr(item), 20)
+def _python_scalar(item: Any, width: int) -> tuple[str, bool]:
+    """``item`` in Python syntax in at most ``width`` characters, and whether that is its exact repr."""
+    if isinstance(item, (list, tuple)):
+        opening, closing = ("[", "]") if isinstance(item, list) else ("(", ",)" if len(item) == 1 else ")")
+        body, exact = _joined(item, len(item), _python_scalar, width - len(opening) - len(closing))
+        return opening + body + closing, exact
+    if isinstance(item, dict):
+        entries = list(itertools.islice(item.items(), SHOWN_ELEMENTS))
+        body, exact = _joined(entries, len(item), _python_entry, width - 2)
+        return "{" + body + "}", exact
+    text = repr(item)
+    if len(text) <= width:
+        return text, True
+    if isinstance(item, float):
+        shorter = _shorter_number(item, width)
+        if shorter is not None:
+            return shorter, False
+    if isinstance(item, str):
+        return _shorter_string(item, width, repr), False
+    return bounded(text, width), False
+
+
+def _python_entry(entry: tuple[Any, Any], width: int) -> tuple[str, bool]:
+    key, key_exact = _python_scalar(entry[0], 20)
+    value, exact = _python_scalar(entry[1], width - len(key) - 2)
+    return f"{key}: {value}", key_exact and exact
 
 
 def _python_array(array: np.ndarray) -> str:
     if array.ndim == 0:
-        return f"a 0-d array {array.item()!r} of dtype {array.dtype}"
+        return f"a 0-d array {_python_scalar(array.item(), 60)[0]} of dtype {array.dtype}"
     if array.size <= SHOWN_ELEMENTS:
-        return f"array {np.array2string(array, separator=', ')} of dtype {array.dtype}"
-    flat = array.reshape(-1)
-    shown = ", ".join(_python_scalar(item) for item in flat[:SHOWN_ELEMENTS].tolist())
-    more = ", ..." if flat.size > SHOWN_ELEMENTS else ""
-    return f"an array of shape {array.shape} and dtype {array.dtype} ([{shown}{more}])"
+        text = f"array {np.array2string(array, separator=', ')} of dtype {array.dtype}"
+        if len(text) <= MAX_VALUE_CHARS:
+            return text
+    head = f"an array of shape {array.shape} and dtype {array.dtype} (["
+    # .flat slices without copying the whole array.
+    first = np.asarray(array.flat[:SHOWN_ELEMENTS]).tolist()
+    body, _ = _joined(first, array.size, _python_scalar, MAX_VALUE_CHARS - len(head) - 2)
+    return f"{head}{body}])"
 
 
 # -- R syntax ------------------------------------------------------------------------------------
@@ -128,35 +216,73 @@ def _is_scalar(item: Any) -> bool:
     return item is None or isinstance(item, (bool, int, float, str, np.generic))
 
 
-def _r_elements(items: list[Any]) -> str:
-    shown = ", ".join(_r_value(item) for item in items[:SHOWN_ELEMENTS])
-    return shown + (", ..." if len(items) > SHOWN_ELEMENTS else "")
+def _r_element(item: Any, width: int) -> tuple[str, bool]:
+    """``item`` in R syntax in at most ``width`` characters, and whether that is its full rendering."""
+    if isinstance(item, np.ndarray):
+        text = _r_array(item)
+        return bounded(text, width), len(text) <= width
+    if isinstance(item, (Mapping, list, tuple)):
+        return _r_sequence(item, width)
+    text = _r_scalar(item)
+    # _r_scalar quotes at most 40 characters of a string.
+    exact = not isinstance(item, str) or len(item) <= 40
+    if len(text) <= width:
+        return text, exact
+    if isinstance(item, (float, np.floating)) and not is_r_na(item):
+        shorter = _shorter_number(float(item), width)
+        if shorter is not None:
+            return shorter, False
+    if isinstance(item, str):
+        return _shorter_string(item, width, _r_scalar), False
+    return bounded(text, width), False
+
+
+def _r_sequence(value: Mapping[Any, Any] | list[Any] | tuple[Any, ...], width: int) -> tuple[str, bool]:
+    """``c(...)`` or ``list(...)`` in at most ``width`` characters, and whether it shows every element whole."""
+    if isinstance(value, Mapping):
+        entries = list(itertools.islice(value.items(), SHOWN_ELEMENTS))
+        body, exact = _joined(entries, len(value), _r_entry, width - len("list()"))
+        return f"list({body})", exact
+    # reticulate turns an atomic vector into a list of scalars: that reads as c(...).
+    function = _r_function(value)
+    body, exact = _joined(list(value[:SHOWN_ELEMENTS]), len(value), _r_element, width - len(function) - 2)
+    return f"{function}({body})", exact
+
+
+def _r_function(value: list[Any] | tuple[Any, ...]) -> str:
+    return "c" if value and all(_is_scalar(item) and item is not None for item in value) else "list"
+
+
+def _r_entry(entry: tuple[Any, Any], width: int) -> tuple[str, bool]:
+    key = bounded(str(entry[0]), 20)
+    value, exact = _r_element(entry[1], width - len(key) - 3)
+    return f"{key} = {value}", exact and key == str(entry[0])
 
 
 def _r_value(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return _r_array(value)
-    if isinstance(value, Mapping):
-        items = list(value.items())
-        shown = ", ".join(f"{key} = {_r_value(item)}" for key, item in items[:SHOWN_ELEMENTS])
-        more = ", ..." if len(items) > SHOWN_ELEMENTS else ""
-        suffix = f" (a list of length {len(items)})" if more else ""
-        return f"list({shown}{more}){suffix}"
-    if isinstance(value, (list, tuple)):
-        # reticulate turns an atomic vector into a list of scalars: that reads as c(...).
-        items = list(value)
-        function = "c" if items and all(_is_scalar(item) and item is not None for item in items) else "list"
-        noun = "vector" if function == "c" else "list"
-        suffix = f" (a {noun} of length {len(items)})" if len(items) > SHOWN_ELEMENTS else ""
-        return f"{function}({_r_elements(items)}){suffix}"
-    return _r_scalar(value)
+    if not isinstance(value, (Mapping, list, tuple, str)):
+        return _r_scalar(value)
+    text, exact = _r_element(value, MAX_VALUE_CHARS)
+    if exact and (isinstance(value, str) or len(value) <= SHOWN_ELEMENTS):
+        return text
+    if isinstance(value, str):
+        summary = f" (a string of {len(value)} characters)"
+    else:
+        noun = "vector" if not isinstance(value, Mapping) and _r_function(value) == "c" else "list"
+        summary = f" (a {noun} of length {len(value)})"
+    return _r_element(value, MAX_VALUE_CHARS - len(summary))[0] + summary
 
 
 def _r_array(array: np.ndarray) -> str:
     if array.ndim == 0:
         return _r_scalar(array.item())
-    # R arrays arrive in Fortran order: R's own element order.
-    flat = array.ravel(order="F")[:SHOWN_ELEMENTS + 1].tolist()
     kind = {"b": "logical", "i": "integer", "u": "integer", "f": "double"}.get(array.dtype.kind, str(array.dtype))
     dims = ", ".join(map(str, array.shape))
-    return f"a {kind} array of dim c({dims}) (c({_r_elements(flat)}))"
+    head = f"a {kind} array of dim c({dims}) (c("
+    # R arrays arrive in Fortran order: R's own element order, which is the C order of the
+    # transpose (sliced without copying the whole array).
+    first = np.asarray(array.T.flat[:SHOWN_ELEMENTS]).tolist()
+    body, _ = _joined(first, array.size, _r_element, MAX_VALUE_CHARS - len(head) - 2)
+    return f"{head}{body}))"
