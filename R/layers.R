@@ -75,10 +75,10 @@
 #' written for keras3 or reticulate catch it too.
 #'
 #' @section With keras3:
-#' keras3 exports functions of the same names. Whichever package is attached
-#' last masks the other's `layer_depthwise_conv_1d()` and
-#' `layer_depthwise_conv_2d()` (R says so when it attaches); write
-#' `kerasrbridge::layer_depthwise_conv_2d()` or
+#' keras3 exports objects of the same names. Whichever package is attached
+#' last masks three objects of the other, `keras`,
+#' `layer_depthwise_conv_1d` and `layer_depthwise_conv_2d` (R lists them
+#' when it attaches); write `kerasrbridge::layer_depthwise_conv_2d()` or
 #' `keras3::layer_depthwise_conv_2d()` to choose either way. Both build real
 #' Keras layers, so they mix in one model, and keras3's `compile()`, `fit()`,
 #' `save_model()` and `load_model()` work on models made with ours. Attaching

@@ -1,0 +1,428 @@
+"""The docs run as written (issue 19): every ```python and ```r block of README.md and every chunk
+of the vignette, each in a fresh process started in a temporary directory outside the checkout,
+with the environment a newcomer has (no TF_CPP_MIN_LOG_LEVEL, no PYTHONPATH).
+
+What a block claims is checked, by two conventions the docs follow:
+
+- A comment at the end of a line whose statement shows a value (a Python expression statement
+  whose value is not None, an R expression whose value is visible) is that value: in Python its
+  repr (``tuple(y.shape)  # (4, 8, 8, 36)``), in R what R prints, without the ``[1]`` index
+  markers and with blanks collapsed (``dim(as.array(y))  # 4 8 8 36``). Comments on assignments
+  and other statements that show nothing explain; they are not checked.
+- Comment lines after a block's last statement that start with an error (``# ValueError: ...``,
+  ``# Error in ...``) say that the last statement stops with exactly that error, as Python's
+  traceback or R's prompt prints it (blanks collapsed, so R's line break does not matter); every
+  statement before it must run.
+
+README blocks each run alone, since each is meant to be pasted alone; the vignette's R chunks run
+one after the other in one R process, as knitr runs them, and each chunk is reported as a test.
+
+Python blocks run with the Python running this test (the stack's venv). R blocks run with the
+Rscript on PATH, the package found through R_LIBS, and RETICULATE_PYTHON; without it, this
+Python. With KERASRBRIDGE_STACK set (every `make` test command), a missing piece fails the test;
+in a developer's own run it skips.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+README = ROOT / "README.md"
+VIGNETTE = ROOT / "vignettes" / "depthwise-convolution.Rmd"
+STACK = os.environ.get("KERASRBRIDGE_STACK")
+TIMEOUT = 900
+
+# TensorFlow's start-up lines, which importing kerasr_bridge first keeps away (issue 11.8); a
+# block that imports keras or TensorFlow first prints them, twice (issue 19).
+START_UP_LINES = ("oneDNN custom operations are on", "This TensorFlow binary is optimized")
+
+# The last line of a traceback: the exception's name (module-qualified unless a builtin) and a colon.
+PYTHON_ERROR = re.compile(r"#\s*((\w+\.)+[A-Z]\w*|[A-Z]\w*(Error|Exception|Warning|Interrupt|Exit)):\s")
+R_ERROR = re.compile(r"#\s*Error\b")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of code in a doc: its language, where it starts (the line after the fence) and its code."""
+
+    doc: Path
+    language: str
+    line: int
+    code: str
+    where: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc.name}:{self.line} {self.language} ({self.where})"
+
+
+def _blocks(doc: Path) -> list[Block]:
+    """The ```python and ```r blocks of a Markdown file and the ```{r ...} chunks of an R Markdown
+    file, in order; fences may be indented (a block inside a list item), the code is dedented."""
+    blocks: list[Block] = []
+    lines = doc.read_text(encoding="utf-8").splitlines()
+    heading = "top"
+    opening = re.compile(r"^(?P<indent>\s*)```\s*(?P<language>python|r|\{r(?P<options>[\s,][^}]*)?\})\s*$")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.startswith("#") and not line.startswith("#!"):
+            heading = line.lstrip("#").strip()
+        match = opening.match(line)
+        if not match:
+            index += 1
+            continue
+        indent = match["indent"]
+        language = "python" if match["language"] == "python" else "r"
+        where = heading
+        if match["language"].startswith("{r"):
+            options = (match["options"] or "").strip(" ,")
+            label = options.split(",")[0].strip() if options and "=" not in options.split(",")[0] else ""
+            where = f"chunk {label}" if label else f"{heading}, unnamed chunk"
+        end = index + 1
+        while end < len(lines) and lines[end].strip() != "```":
+            end += 1
+        assert end < len(lines), f"{doc.name}:{index + 1}: the block is never closed"
+        code = [text[len(indent):] if text.startswith(indent) else text.strip() for text in lines[index + 1:end]]
+        blocks.append(Block(doc, language, index + 2, "\n".join(code) + "\n", where))
+        index = end + 1
+    return blocks
+
+
+README_BLOCKS = _blocks(README)
+VIGNETTE_BLOCKS = _blocks(VIGNETTE)
+VIGNETTE_CHUNKS = [block for block in VIGNETTE_BLOCKS if block.language == "r"]
+
+
+# -- what a block claims ---------------------------------------------------------------------------
+
+
+@dataclass
+class Comment:
+    line: int
+    text: str
+    trailing: bool  # code before it on its line
+
+
+def _python_comments(code: str) -> list[Comment]:
+    lines = code.splitlines()
+    comments = []
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        if token.type == tokenize.COMMENT:
+            row, column = token.start
+            comments.append(Comment(row, token.string, bool(lines[row - 1][:column].strip())))
+    return comments
+
+
+def _r_comments(code: str, parsed: list[dict[str, Any]]) -> list[Comment]:
+    lines = code.splitlines()
+    return [
+        Comment(item["line1"], item["text"], bool(lines[item["line1"] - 1][: item["col1"] - 1].strip()))
+        for item in parsed
+    ]
+
+
+def _blanks_collapsed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _r_printed(text: str) -> str:
+    """What R printed, as a comment in the docs writes it: no `[1]` index markers, blanks collapsed."""
+    return _blanks_collapsed(re.sub(r"(?m)^\s*\[\d+\]", "", text))
+
+
+def _comment_text(comment: Comment) -> str:
+    return comment.text.lstrip("#").strip()
+
+
+def _check_claims(language: str, results: list[dict[str, Any]], comments: list[Comment], last_statement: int,
+                  label: str, first_line: int = 1) -> None:
+    """Hold what the statements showed (``results``, from a runner) against the comments of the block.
+
+    ``last_statement`` is the last line of the block's last statement, run or not. ``first_line``
+    is the line in the runner's file where this block's code starts (a vignette chunk runs in one
+    file with the chunks before it); the lines in messages count from the block's start.
+    """
+    error_line = PYTHON_ERROR if language == "python" else R_ERROR
+    expected_error_lines = [c for c in comments if not c.trailing and c.line > last_statement]
+    expected_error = ""
+    if expected_error_lines and error_line.match(expected_error_lines[0].text):
+        expected_error = _blanks_collapsed(" ".join(_comment_text(c) for c in expected_error_lines))
+
+    ran = results[-1] if results else None
+    if expected_error:
+        assert ran is not None and ran["error"] is not None, (
+            f"{label}: the block shows the error {expected_error!r}, but its last statement raised nothing"
+        )
+        assert ran["last"] == last_statement, (
+            f"{label}: stopped early, at line {ran['first'] - first_line + 1}: {ran['error']}"
+        )
+        assert _blanks_collapsed(ran["error"]) == expected_error, (
+            f"{label}: the block shows\n  {expected_error}\nbut its last statement stopped with\n  {ran['error']}"
+        )
+    else:
+        failed = [result for result in results if result["error"] is not None]
+        assert not failed, f"{label}: line {failed[0]['first'] - first_line + 1} stopped with {failed[0]['error']}"
+
+    trailing = {c.line: c for c in comments if c.trailing}
+    for result in results:
+        comment = trailing.get(result["last"])
+        if comment is None or result["shown"] is None:
+            continue  # a statement that shows nothing: its comment explains
+        expected = _comment_text(comment)
+        shown = result["shown"] if language == "python" else _r_printed(result["shown"])
+        if language == "python":
+            expected, shown = expected.strip(), shown.strip()
+        else:
+            expected = _blanks_collapsed(expected)
+        line = result["last"] - first_line + 1
+        assert shown == expected, f"{label}, line {line}: the comment says {expected!r}, the line shows {shown!r}"
+
+
+# -- running blocks --------------------------------------------------------------------------------
+
+
+def _newcomer_environment() -> dict[str, str]:
+    """The environment of a newcomer's shell: this test's own quieting and paths left out."""
+    dropped = {"TF_CPP_MIN_LOG_LEVEL", "PYTHONPATH", "PYTHONSTARTUP", "KERAS_BACKEND", "JAX_ENABLE_X64"}
+    return {key: value for key, value in os.environ.items() if key not in dropped}
+
+
+def _missing(what: str) -> None:
+    """A missing piece: a failure where the stack promises it, a skip in a developer's own run."""
+    if STACK:
+        pytest.fail(f"{what} (KERASRBRIDGE_STACK={STACK} promises it)")
+    pytest.skip(what)
+
+
+@functools.cache
+def _r_ready() -> str | None:
+    """Why R blocks cannot run here, or None."""
+    if shutil.which("Rscript") is None:
+        return "Rscript is not on PATH"
+    check = subprocess.run(
+        ["Rscript", "-e", 'for (p in c("kerasrbridge", "jsonlite")) if (!requireNamespace(p, quietly = TRUE)) '
+         'cat(p, "is not installed in R_LIBS", Sys.getenv("R_LIBS"), "\\n")'],
+        capture_output=True, text=True, timeout=120, env=_newcomer_environment(),
+    )
+    return check.stdout.strip() or (check.stderr.strip() if check.returncode else None)
+
+
+def _r_environment() -> dict[str, str]:
+    env = _newcomer_environment()
+    if "RETICULATE_PYTHON" not in env:
+        if STACK:
+            pytest.fail(f"RETICULATE_PYTHON is not set (KERASRBRIDGE_STACK={STACK} sets it)")
+        env["RETICULATE_PYTHON"] = sys.executable
+    return env
+
+
+def _run(block_code: str, language: str, directory: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """Run ``block_code`` with the runner of its language in ``directory``; the process and what the runner wrote."""
+    if language == "python":
+        runner = directory / "run_python_block.py"
+        shutil.copy(HERE / runner.name, runner)
+        block = directory / "block.py"
+        command = [sys.executable, runner.name, block.name, "results.json"]
+        env = _newcomer_environment()
+    else:
+        reason = _r_ready()
+        if reason:
+            _missing(f"R blocks cannot run: {reason}")
+        runner = directory / "run_r_block.R"
+        shutil.copy(HERE / runner.name, runner)
+        block = directory / "block.R"
+        command = ["Rscript", runner.name, block.name, "results.json"]
+        env = _r_environment()
+    block.write_text(block_code, encoding="utf-8")
+    done = subprocess.run(command, cwd=directory, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    results_file = directory / "results.json"
+    assert results_file.is_file(), (
+        f"the runner wrote no results (status {done.returncode})\nstdout:\n{done.stdout[-3000:]}\n"
+        f"stderr:\n{done.stderr[-5000:]}"
+    )
+    results = json.loads(results_file.read_text(encoding="utf-8"))
+    return done, results if isinstance(results, dict) else {"results": results}
+
+
+def _check_start_up_lines(done: subprocess.CompletedProcess[str], label: str) -> None:
+    shown = [line for line in START_UP_LINES if line in done.stderr]
+    assert not shown, f"{label}: TensorFlow's start-up lines reached a newcomer's terminal:\n{done.stderr[-3000:]}"
+
+
+def _run_and_check(block: Block, directory: Path) -> None:
+    done, output = _run(block.code, block.language, directory)
+    if block.language == "python":
+        comments = _python_comments(block.code)
+        last_statement = max((node.end_lineno or 0 for node in ast.parse(block.code).body), default=0)
+    else:
+        comments = _r_comments(block.code, output["comments"])
+        last_statement = max(output["ends"], default=0)
+    _check_claims(block.language, output["results"], comments, last_statement, block.id)
+    _check_start_up_lines(done, block.id)
+
+
+@pytest.mark.parametrize("block", README_BLOCKS, ids=[block.id for block in README_BLOCKS])
+def test_readme_block_runs_as_written(block, tmp_path):
+    _run_and_check(block, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "block", [b for b in VIGNETTE_BLOCKS if b.language == "python"],
+    ids=[b.id for b in VIGNETTE_BLOCKS if b.language == "python"],
+)
+def test_vignette_python_block_runs_as_written(block, tmp_path):
+    _run_and_check(block, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def vignette_run(tmp_path_factory) -> dict[str, Any]:
+    """All of the vignette's R chunks, in order, in one fresh R process (as knitr runs them)."""
+    directory = tmp_path_factory.mktemp("vignette")
+    code, starts = "", []
+    for chunk in VIGNETTE_CHUNKS:
+        starts.append(code.count("\n") + 1)
+        code += chunk.code
+    done, output = _run(code, "r", directory)
+    return {"done": done, "code": code, "starts": starts, **output}
+
+
+@pytest.mark.parametrize("index", range(len(VIGNETTE_CHUNKS)), ids=[chunk.id for chunk in VIGNETTE_CHUNKS])
+def test_vignette_chunk_runs_as_written(index, vignette_run):
+    chunk = VIGNETTE_CHUNKS[index]
+    first = vignette_run["starts"][index]
+    last = first + chunk.code.count("\n") - 1
+    results = [result for result in vignette_run["results"] if first <= result["first"] <= last]
+    earlier = [r for r in vignette_run["results"] if r["first"] < first and r["error"] is not None]
+    assert not earlier, f"{chunk.id} did not run: a chunk before it stopped with {earlier[0]['error']}"
+    assert results or not chunk.code.strip(), f"{chunk.id} did not run"
+    comments = [c for c in _r_comments(vignette_run["code"], vignette_run["comments"]) if first <= c.line <= last]
+    last_statement = max((end for end in vignette_run["ends"] if first <= end <= last), default=0)
+    _check_claims("r", results, comments, last_statement, chunk.id, first)
+    if index == len(VIGNETTE_CHUNKS) - 1:
+        _check_start_up_lines(vignette_run["done"], "the vignette's R chunks")
+
+
+def test_every_doc_has_blocks_to_run():
+    """The extraction itself: a fence this test does not recognise would leave a block unrun."""
+    assert {b.language for b in README_BLOCKS} == {"python", "r"}
+    assert len(VIGNETTE_CHUNKS) >= 10
+    for doc in (README, VIGNETTE):
+        lines = doc.read_text(encoding="utf-8").splitlines()
+        for fence in (line.strip() for line in lines if line.strip().startswith("```")):
+            assert fence == "```" or re.fullmatch(r"```(python|r|\{r[^}]*\}|sh|bash|console|text)?", fence), (
+                f"{doc.name}: a fence this test does not know: {fence}"
+            )
+
+
+# -- claims in prose, held by what they claim ------------------------------------------------------
+
+
+def _rd_section(page: str, title: str) -> str:
+    text = (ROOT / "man" / page).read_text(encoding="utf-8")
+    match = re.search(r"\\section\{" + re.escape(title) + r"\}\{(.*?)\n\}", text, re.S)
+    assert match, f"man/{page} has no section {title!r}"
+    return match[1]
+
+
+def _rd_item(page: str, argument: str) -> str:
+    text = (ROOT / "man" / page).read_text(encoding="utf-8")
+    match = re.search(r"\\item\{" + re.escape(argument) + r"\}\{(.*?)\}\n\n", text, re.S)
+    assert match, f"man/{page} documents no {argument!r}"
+    return _blanks_collapsed(match[1])
+
+
+def _masking_sentence(text: str) -> str:
+    sentences = [s for s in re.split(r"(?<=[.;])\s", _blanks_collapsed(text)) if "masks" in s]
+    assert len(sentences) == 1, sentences
+    return sentences[0]
+
+
+def test_masking_note_names_what_r_reports():
+    """README and ?layer_depthwise_conv_2d ("With keras3") name exactly the objects R reports masked,
+    in both attach orders. keras3 needs reticulate >= 1.42: the debian stack checks it is absent."""
+    reason = _r_ready()
+    if reason:
+        _missing(f"R cannot run: {reason}")
+    script = (
+        'first <- commandArgs(TRUE)[[1]]; second <- setdiff(c("kerasrbridge", "keras3"), first)\n'
+        "suppressPackageStartupMessages(library(first, character.only = TRUE))\n"
+        "masked <- character()\n"
+        "withCallingHandlers(library(second, character.only = TRUE), message = function(m) {\n"
+        "  masked <<- c(masked, conditionMessage(m)); invokeRestart('muffleMessage') })\n"
+        "cat(masked, sep = '')\n"
+    )
+    has_keras3 = subprocess.run(
+        ["Rscript", "-e", 'cat(requireNamespace("keras3", quietly = TRUE))'],
+        capture_output=True, text=True, timeout=120, env=_r_environment(),
+    ).stdout.strip() == "TRUE"
+    if STACK == "debian":
+        assert not has_keras3, "keras3 is installed in the debian stack, which cannot run it: check masking there"
+        return
+    if not has_keras3:
+        _missing("keras3 is not installed")
+    readme = _masking_sentence(README.read_text(encoding="utf-8"))
+    rd = _masking_sentence(_rd_section("layer_depthwise_conv_2d.Rd", "With keras3"))
+    documented_readme = set(re.findall(r"`(\w+)(?:\(\))?`", readme)) - {"keras3", "kerasrbridge"}
+    documented_rd = set(re.findall(r"\\code\{(\w+)(?:\(\))?\}", rd)) - {"keras3", "kerasrbridge"}
+    for first in ("kerasrbridge", "keras3"):
+        done = subprocess.run(["Rscript", "-e", script, first], capture_output=True, text=True, timeout=300,
+                              env=_r_environment())
+        assert done.returncode == 0, done.stderr[-3000:]
+        report = re.search(rf"masked from 'package:{first}':\n\n((?:    .*\n)+)", done.stdout)
+        assert report, done.stdout
+        masked = set(re.split(r"[\s,]+", report[1].strip()))
+        assert masked == documented_readme, f"R reports {sorted(masked)} masked; the README names {documented_readme}"
+        assert masked == documented_rd, f"R reports {sorted(masked)} masked; the Rd page names {documented_rd}"
+        count = {2: "two", 3: "three", 4: "four"}[len(masked)]
+        assert count in readme and count in rd
+
+
+def test_strides_sentence_fits_each_rank():
+    """A 1D layer has one axis: neither its Python docstring nor its R page says strides may differ
+    between the axes; the 2D ones do."""
+    import kerasr_bridge
+
+    claim = "differ between the axes"
+    python = {rank: _blanks_collapsed(getattr(kerasr_bridge, f"layer_depthwise_conv_{rank}d").__doc__ or "")
+              for rank in (1, 2)}
+    assert claim not in python[1] and claim in python[2]
+    assert "list of 1 integer," in python[1] and "list of 2 integers," in python[2]
+    assert claim not in _rd_item("layer_depthwise_conv_1d.Rd", "strides")
+    assert claim in _rd_item("layer_depthwise_conv_2d.Rd", "strides")
+
+
+def test_the_multiworker_example_time_is_stated_once():
+    """README and the example's header give the same time (tests/python/test_distribution.py, which
+    runs the example, holds its printed wall time to it)."""
+    readme = re.search(r"multiworker_custom_loop\.py`.*?takes about (\d+) s on 2 idle cores",
+                       _blanks_collapsed(README.read_text(encoding="utf-8")))
+    header = re.search(r"~(\d+) s on 2 idle cores", (ROOT / "examples" / "multiworker_custom_loop.py").read_text())
+    assert readme and header and readme[1] == header[1]
+
+
+def test_layout_paths_exist():
+    """Every path the README's Layout table names is there."""
+    text = README.read_text(encoding="utf-8")
+    table = text.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    paths = [cell for row in table.splitlines() if row.startswith("| `")
+             for cell in re.findall(r"`([^`]+)`", row.split("|")[1])]
+    assert paths
+    missing = [path for path in paths if not (ROOT / path).exists()]
+    assert not missing, f"README's Layout names paths that do not exist: {missing}"
