@@ -13,10 +13,12 @@
 #            ./.rlib-current (first on R_LIBS), + ./.venv-current: NumPy 2,
 #            tensorflow-cpu, rpy2 3.5. The parity suite; R CMD check in
 #            build/current.
-#   jax      ./.venv-jax (jax[cpu], NumPy 2, no R): KERAS_BACKEND=jax, the
-#            Python suite and Keras's own tests, without the tests marked `r`.
-#   torch    ./.venv-torch (torch 2.13.0+cpu, NumPy 2, no R): the same with
-#            KERAS_BACKEND=torch.
+#   jax      ./.venv-jax (jax[cpu], NumPy 2) + the current stack's R library
+#            (reticulate 1.46, keras3): KERAS_BACKEND=jax, the Python suite and
+#            Keras's own tests without the tests marked `r`, and fresh Rscript
+#            sessions converting results back (tests/backends).
+#   torch    ./.venv-torch (torch 2.13.0+cpu, NumPy 2) + the same R library:
+#            the same with KERAS_BACKEND=torch.
 #
 # KERASRBRIDGE_STACK is set to the stack's name (debian, current, jax, torch)
 # for every test command here. Tests read it to fail instead of skipping where
@@ -41,13 +43,19 @@ PY_CURRENT := $(CURDIR)/$(VENV_CURRENT)/bin/python
 RLIB_CURRENT := $(CURDIR)/.rlib-current
 VENV_JAX := .venv-jax
 VENV_TORCH := .venv-torch
+# uv, which reticulate (>= 1.41) uses to build its managed environments, for
+# the install tests: its own venv, and a folder holding only `uv` to put on
+# PATH. Its cache is project-local, so reruns download nothing.
+VENV_UV := .venv-uv
+UV_BIN := $(CURDIR)/.uv-bin
 
 # R packages of the current stack, in install order (each needs those before it).
 R_CURRENT := reticulate config dotty zeallot tfautograph tfruns tensorflow keras3
-# Debian's R packages: R and the tools (first line), then what the current
-# stack's source packages need from Debian.
+# Debian's packages: R and the tools (first two lines; python3-venv, which a plain
+# Debian lacks, for `python3 -m venv`), then what the current stack's source
+# packages need from Debian.
 APT_PACKAGES := r-base-core r-base-dev r-cran-reticulate r-cran-testthat r-cran-roxygen2 \
-	r-cran-knitr r-cran-rmarkdown r-cran-pkgload r-cran-bench r-cran-jsonlite pandoc \
+	r-cran-knitr r-cran-rmarkdown r-cran-pkgload r-cran-bench r-cran-jsonlite pandoc python3-venv \
 	r-cran-rcpp r-cran-rcpptoml r-cran-matrix r-cran-here r-cran-png r-cran-rappdirs \
 	r-cran-withr r-cran-rlang r-cran-cli r-cran-glue r-cran-fastmap r-cran-generics \
 	r-cran-magrittr r-cran-processx r-cran-yaml r-cran-rstudioapi r-cran-lifecycle \
@@ -72,10 +80,11 @@ CURRENT_ENV := KERASRBRIDGE_STACK=current RETICULATE_PYTHON=$(PY_CURRENT) R_LIBS
 	docs demo bench clean
 
 setup: setup-debian
-setup-debian: apt $(VENV)/.installed r-package
-setup-current: apt $(VENV_CURRENT)/.installed $(RLIB_CURRENT)/.installed r-package
-setup-jax: $(VENV_JAX)/.installed
-setup-torch: $(VENV_TORCH)/.installed
+setup-debian: apt $(VENV)/.installed $(VENV_UV)/.installed r-package
+setup-current: apt $(VENV_CURRENT)/.installed $(RLIB_CURRENT)/.installed $(VENV_UV)/.installed r-package
+# The jax and torch stacks run R too: the current stack's R library and our package.
+setup-jax: $(VENV_JAX)/.installed $(RLIB_CURRENT)/.installed r-package
+setup-torch: $(VENV_TORCH)/.installed $(RLIB_CURRENT)/.installed r-package
 
 apt:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -91,8 +100,8 @@ apt:
 # What each venv installs (variables, since $(call) would split these at their commas).
 PIP_DEBIAN := -c .ci/constraints-debian.txt -e '$(PYDIR)[cpu,r,parity,test]'
 PIP_CURRENT := -e '$(PYDIR)[cpu,parity,test]' 'numpy>=2,<3'
-PIP_JAX := -e '$(PYDIR)[test]' 'jax[cpu]' 'numpy>=2,<3'
-PIP_TORCH := -e '$(PYDIR)[test]' 'torch==2.13.0+cpu' 'numpy>=2,<3'
+PIP_JAX := -e '$(PYDIR)[test]' 'jax[cpu]==0.10.2' 'numpy>=2,<3'
+PIP_TORCH := -e '$(PYDIR)[test]' $$($(PYTHON) .ci/torch_pip_args.py) 'numpy>=2,<3'
 
 # $(call venv,<dir>,<pip install arguments>): create the venv if needed, then install.
 define venv
@@ -112,11 +121,18 @@ $(VENV)/.installed: $(PYPROJECT) .ci/constraints-debian.txt | apt
 $(VENV_CURRENT)/.installed: $(PYPROJECT) | apt
 	$(call venv,$(VENV_CURRENT),$(PIP_CURRENT))
 
+$(VENV_UV)/.installed:
+	test -x $(VENV_UV)/bin/python || $(PYTHON) -m venv $(VENV_UV)
+	$(VENV_UV)/bin/python -m pip install $(PIP_FLAGS) uv
+	mkdir -p $(UV_BIN) && ln -sf $(CURDIR)/$(VENV_UV)/bin/uv $(UV_BIN)/uv
+	touch $@
+
 $(VENV_JAX)/.installed: $(PYPROJECT)
 	$(call venv,$(VENV_JAX),$(PIP_JAX))
 
-# `+cpu` matches only PyTorch's CPU build (a file on this machine kind's disk,
-# found through pip's find-links); plain `torch` would pull gigabytes of CUDA.
+# `+cpu` matches only PyTorch's CPU build; plain `torch` would pull gigabytes of
+# CUDA. .ci/torch_pip_args.py adds PyTorch's CPU index, as PyTorch documents,
+# unless pip has that build in a local find-links folder (these machines).
 $(VENV_TORCH)/.installed: $(PYPROJECT)
 	$(call venv,$(VENV_TORCH),$(PIP_TORCH))
 
@@ -154,7 +170,7 @@ lint: $(VENV)/.installed
 docs: r-package
 	Rscript -e 'roxygen2::roxygenise()'
 
-BUILD_EXCLUDE := ./.git './.venv*' './.rlib*' ./build ./out __pycache__ ./.hypothesis \
+BUILD_EXCLUDE := ./.git './.venv*' './.rlib*' ./.uv-bin ./.uv-cache ./build ./out __pycache__ ./.hypothesis \
 	./.pytest_cache ./.ruff_cache './*.egg-info'
 
 # $(call rcheck,<build dir>,<environment>): R CMD build + R CMD check --no-manual.
@@ -182,6 +198,8 @@ test-debian: lint test-python test-r
 test-python: setup-debian
 	$(DEBIAN_ENV) $(PY) -m pytest --doctest-modules $(PYDIR)/kerasr_bridge $(PY_SUITE)
 	$(DEBIAN_ENV) $(PY) -m pytest tests/parity
+	$(DEBIAN_ENV) $(PY) -m pytest tests/install
+	$(DEBIAN_ENV) $(PY) -m pytest tests/docs
 
 # keras3 is not installed here (it needs reticulate >= 1.42), so it may not be
 # forced; the current stack checks with it.
@@ -190,15 +208,21 @@ test-r: setup-debian
 
 test-current: setup-current
 	$(CURRENT_ENV) $(PY_CURRENT) -m pytest tests/parity
+	$(CURRENT_ENV) $(PY_CURRENT) -m pytest tests/install
+	$(CURRENT_ENV) $(PY_CURRENT) -m pytest tests/docs
 	$(call rcheck,$(BUILD)/current,$(CURRENT_ENV))
 
 test-jax: setup-jax
 	KERASRBRIDGE_STACK=jax KERAS_BACKEND=jax $(VENV_JAX)/bin/python -m pytest \
 	  --doctest-modules $(PYDIR)/kerasr_bridge $(PY_SUITE) -m "not r"
+	KERASRBRIDGE_STACK=jax KERAS_BACKEND=jax RETICULATE_PYTHON=$(CURDIR)/$(VENV_JAX)/bin/python \
+	  R_LIBS=$(RLIB_CURRENT):$(RLIB) $(VENV_JAX)/bin/python -m pytest tests/backends
 
 test-torch: setup-torch
 	KERASRBRIDGE_STACK=torch KERAS_BACKEND=torch $(VENV_TORCH)/bin/python -m pytest \
 	  --doctest-modules $(PYDIR)/kerasr_bridge $(PY_SUITE) -m "not r"
+	KERASRBRIDGE_STACK=torch KERAS_BACKEND=torch RETICULATE_PYTHON=$(CURDIR)/$(VENV_TORCH)/bin/python \
+	  R_LIBS=$(RLIB_CURRENT):$(RLIB) $(VENV_TORCH)/bin/python -m pytest tests/backends
 
 # The main job: train the MobileNet-style digits model from Python and from R,
 # compare the final weights, write out/main_job.png (about a minute on 2 cores).
@@ -211,4 +235,4 @@ bench: setup
 	$(PY) benchmarks/leak_check.py --cycles 10000
 
 clean:
-	rm -rf $(BUILD) $(RLIB) $(RLIB_CURRENT) $(VENV) $(VENV_CURRENT) $(VENV_JAX) $(VENV_TORCH)
+	rm -rf $(BUILD) $(RLIB) $(RLIB_CURRENT) $(VENV) $(VENV_CURRENT) $(VENV_JAX) $(VENV_TORCH) $(VENV_UV) $(UV_BIN) .uv-cache
