@@ -63,7 +63,7 @@ declare_python_requirements <- function() {
   # R package declare theirs (keras3's use_backend() replaces any earlier
   # TensorFlow, JAX or PyTorch requirement, ours included, whichever package
   # is attached first).
-  if (!any(grepl(backend_pattern, py_require()$packages))) {
+  if (!any(grepl(backend_pattern, py_require()$packages, perl = TRUE))) {
     py_require(backend_requirements())
   }
   invisible()
