@@ -19,7 +19,9 @@ tensor_class <- "kerasrbridge.tensor"
 backend_tensor_classes <- c(
   "tensorflow.python.types.core.Tensor", # EagerTensor (TensorFlow >= 2.14)
   "tensorflow.python.framework.ops.Tensor", # older TensorFlow
-  "jax.Array",
+  # JAX arrays: "jax.jaxlib._jax.Array" in jax 0.10 (jax.Array's own name,
+  # as reticulate spells it); the concrete class names of older releases.
+  "jax.jaxlib._jax.Array", "jax.Array", "jaxlib._jax.ArrayImpl", "jaxlib.xla_extension.ArrayImpl",
   "torch.Tensor"
 )
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from kerasr_bridge.errors import InvalidArgument, InvalidArgumentType, invalid
 from kerasr_bridge.geometry import spatial_rank
+from kerasr_bridge.handover import aligned_empty, as_backend_tensor
 from kerasr_bridge.render import shape_text, spell
 
 
@@ -44,7 +45,7 @@ def c_order_copy(array: np.ndarray, dtype: Any) -> np.ndarray:
     if array.flags.c_contiguous or not array.flags.f_contiguous or array.ndim < 3 or array.size < _TWO_PASS_MIN_SIZE:
         return np.ascontiguousarray(array, dtype=dtype)
     dtype = np.dtype(dtype)
-    out = np.empty(array.shape, dtype)
+    out = aligned_empty(array.shape, dtype)  # aligned, so TensorFlow can take it without a copy
     stored = array.T  # C-contiguous, shape reversed: (last, second-to-last, ..., first)
     last, ndim = array.shape[-1], array.ndim
     step = max(1, _BLOCK_BYTES // (array.size // array.shape[-2] * dtype.itemsize))
@@ -87,6 +88,8 @@ def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
         # NumPy would warn, though the NaN arrives intact (NA stays missing).
         with np.errstate(invalid="ignore"):
             converted = c_order_copy(array, dtype)
+        if converted is not array and not np.may_share_memory(converted, array):
+            converted = as_backend_tensor(converted)  # our own copy: the backend may keep it as is
     else:
         raise invalid("object", object_expected(), value, InvalidArgumentType)
     return converted
