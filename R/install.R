@@ -7,7 +7,7 @@
 #' keras3) ask for it.
 #'
 #' Most users need not call this: with reticulate >= 1.41, kerasrbridge
-#' declares its Python needs with [reticulate::py_require()] and reticulate
+#' declares its Python needs with `reticulate::py_require()` and reticulate
 #' builds a managed environment on first use, as it does for keras3. Call it
 #' where that is not available (reticulate < 1.41, such as Debian 12's 1.28),
 #' or to keep one environment rather than reticulate's cached ones.
