@@ -385,7 +385,8 @@ def test_masking_note_names_what_r_reports():
         done = subprocess.run(["Rscript", "-e", script, first], capture_output=True, text=True, timeout=300,
                               env=_r_environment())
         assert done.returncode == 0, done.stderr[-3000:]
-        report = re.search(rf"masked from 'package:{first}':\n\n((?:    .*\n)+)", done.stdout)
+        # R quotes the package with ASCII or with typographic quotes, depending on the locale.
+        report = re.search(rf"masked from .package:{first}.:\n\n((?:    .*\n)+)", done.stdout)
         assert report, done.stdout
         masked = set(re.split(r"[\s,]+", report[1].strip()))
         assert masked == documented_readme, f"R reports {sorted(masked)} masked; the README names {documented_readme}"
