@@ -13,7 +13,8 @@
 #   --history-out PATH      write accuracy, epoch times and the history (.json) (MOBILENET_HISTORY_OUT)
 #
 # Needs RETICULATE_PYTHON pointing at a Python with kerasr_bridge, keras,
-# tensorflow and scikit-learn (the Makefile sets it to ./.venv).
+# tensorflow and scikit-learn (the `examples` extra: `pip install -e
+# 'inst/python[cpu,examples]'`; the Makefile sets it to ./.venv).
 
 library(kerasrbridge)
 
