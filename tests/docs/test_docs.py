@@ -80,12 +80,15 @@ def _blocks(doc: Path) -> list[Block]:
     heading = "top"
     opening = re.compile(r"^(?P<indent>\s*)```\s*(?P<language>python|r|\{r(?P<options>[\s,][^}]*)?\})\s*$")
     index = 0
+    other_fence = False  # inside a block this test does not run (shell commands): no headings there
     while index < len(lines):
         line = lines[index]
-        if line.startswith("#") and not line.startswith("#!"):
-            heading = line.lstrip("#").strip()
         match = opening.match(line)
         if not match:
+            if line.strip().startswith("```"):
+                other_fence = not other_fence
+            elif line.startswith("#") and not other_fence:
+                heading = line.lstrip("#").strip()
             index += 1
             continue
         indent = match["indent"]
