@@ -10,6 +10,11 @@
 # (b) data path: a 32x64x64x32 R double array through the layer and back with
 #     as.array(), against the plain reticulate call of a Keras layer with the
 #     same weights on the same R array.
+# (c) the floor: each part of that round trip (conversion in, the conv alone,
+#     conversion out, R's allocation, a plain copy, ...), cold and interleaved,
+#     and ours against keras3's with --keras3 (the current stack:
+#     RETICULATE_PYTHON=$PWD/.venv-current/bin/python R_LIBS=$PWD/.rlib-current:$PWD/.rlib
+#     Rscript benchmarks/bench_r.R --keras3).
 #
 # Timing: the variants of a table run interleaved in the same repetition loop
 # (A, B, A, B, ...; the order reversed every other repetition), each
@@ -20,9 +25,12 @@
 Sys.setenv(TF_CPP_MIN_LOG_LEVEL = Sys.getenv("TF_CPP_MIN_LOG_LEVEL", "2"))
 quick <- "--quick" %in% commandArgs(trailingOnly = TRUE)
 
+# --keras3 (the current stack): keras3 is loaded too, for its round trip side by side.
+with_keras3 <- "--keras3" %in% commandArgs(trailingOnly = TRUE)
 suppressPackageStartupMessages({
   library(bench)
-  library(kerasrbridge)
+  if (with_keras3) library(keras3)
+  library(kerasrbridge, warn.conflicts = FALSE)
 })
 keras_py <- reticulate::import("keras")
 bridge_py <- reticulate::import("kerasr_bridge")
@@ -176,6 +184,141 @@ bench_data_path <- function() {
   )
 }
 
+# ---------------------------------------------------------------- (c) the floor
+
+# Each part of the R round trip, timed once per repetition in the state a user
+# meets it: fresh allocations (R's and NumPy's), every step interleaved with
+# the others (the order shuffled each repetition), a gc() before each
+# repetition, no warm loops. Ratios are medians of per-repetition ratios.
+bench_floor <- function() {
+  shape <- if (quick) c(4L, 64L, 64L, 32L) else c(32L, 64L, 64L, 32L)
+  reps <- if (quick) 5L else 15L
+  set.seed(3)
+  x <- array(stats::rnorm(prod(shape)), shape)
+  small <- array(stats::rnorm(1 * 8 * 8 * shape[4]), c(1L, 8L, 8L, shape[4]))
+  kernel <- array(stats::rnorm(3 * 3 * shape[4]) * 0.1, c(3, 3, shape[4], 1))
+  bias <- array(stats::rnorm(shape[4]))
+  inputs <- reticulate::import("kerasr_bridge.inputs", convert = FALSE)
+  handover <- reticulate::import("kerasr_bridge.handover", convert = FALSE)
+  to_r <- reticulate::import("kerasr_bridge.to_r", convert = FALSE)
+  np <- reticulate::import("numpy", convert = FALSE)
+  plain <- keras_py$layers$DepthwiseConv2D(kernel_size = 3L)
+  plain$build(list(NULL, shape[2], shape[3], shape[4]))
+  plain$set_weights(list(kernel, bias))
+  x_tensor <- handover$as_backend_tensor(inputs$c_order_copy(reticulate::r_to_py(x), "float32"))
+  y <- layer_depthwise_conv_2d(x, kernel_size = 3, weights = list(kernel, bias))
+  y_numpy <- to_r$host_array(y)
+  out_shape <- dim(y)
+  y_f64 <- np$empty(out_shape, dtype = "float64", order = "F")
+  to_r$f_order_into(y_numpy, y_f64)
+  warm_f64 <- np$empty(out_shape, dtype = "float64", order = "F")
+  y_r <- kerasrbridge:::tensor_to_r(y)
+  stopifnot(identical(y_r, reticulate::py_to_r(y_numpy)), identical(reticulate::py_to_r(y_f64), y_r))
+  has_keras3 <- "keras3" %in% loadedNamespaces()
+  variants <- list(
+    conv_in = function() inputs$c_order_copy(reticulate::r_to_py(x), "float32"),
+    conv = function() plain(x_tensor),
+    fixed = function() layer_depthwise_conv_2d(small, kernel_size = 3, weights = list(kernel, bias)),
+    call = function() layer_depthwise_conv_2d(x, kernel_size = 3, weights = list(kernel, bias)),
+    out = function() kerasrbridge:::tensor_to_r(y),
+    alloc = function() { v <- vector("double", prod(out_shape)); dim(v) <- out_shape; v },
+    memcpy = function() { v <- y_r; v[1L] <- 0; v },
+    blocked_warm = function() to_r$f_order_into(y_numpy, warm_f64),
+    blocked_f64 = function() to_r$f_order_into(y_numpy, np$empty(out_shape, dtype = "float64", order = "F")),
+    reticulate_f64 = function() reticulate::py_to_r(y_f64),
+    reticulate_c32 = function() reticulate::py_to_r(y_numpy),
+    round_trip = function() kerasrbridge:::tensor_to_r(layer_depthwise_conv_2d(x, kernel_size = 3)),
+    call_new = function() layer_depthwise_conv_2d(x, kernel_size = 3)
+  )
+  if (has_keras3) {
+    # keras3's own conversion is what as.array() dispatches to with keras3 loaded.
+    variants$k3_out <- function() as.array(y)
+    variants$k3_call <- function() keras3::layer_depthwise_conv_2d(x, kernel_size = 3)
+    variants$k3_round_trip <- function() as.array(keras3::layer_depthwise_conv_2d(x, kernel_size = 3))
+    stopifnot(identical(variants$k3_out(), y_r))
+  }
+  for (f in variants) f()
+  times <- stats::setNames(lapply(variants, function(v) numeric(reps)), names(variants))
+  for (rep in seq_len(reps)) {
+    gc(verbose = FALSE)
+    for (name in sample(names(variants))) {
+      f <- variants[[name]]
+      start <- bench::hires_time()
+      f()
+      times[[name]][rep] <- bench::hires_time() - start
+    }
+  }
+  med <- vapply(times, stats::median, numeric(1))
+  ms <- function(name) sprintf("%.1f", 1000 * med[[name]])
+  ratio <- function(a, b) {
+    r <- a / b
+    q <- stats::quantile(r, c(0.25, 0.75), names = FALSE)
+    sprintf("%.2f [%.2f, %.2f]", stats::median(r), q[1], q[2])
+  }
+  mb <- function(n, bytes) sprintf("%.1f MB", n * bytes / 1e6)
+  n_in <- prod(shape)
+  n_out <- prod(out_shape)
+  rows <- list(
+    c("1. conversion in: `inputs.c_order_copy(x, 'float32')` (blocked F- to C-order, cast)", ms("conv_in"),
+      paste(mb(n_in, 8), "read,", mb(n_in, 4), "written")),
+    c("2. the conv alone: a built Keras layer on the converted tensor", ms("conv"), mb(n_out, 4)),
+    c("3. fixed cost of a new layer per call: the same call on a 1x8x8 input (construct, build, dispatch)",
+      ms("fixed"), ""),
+    c("4. our call: `layer_depthwise_conv_2d(x, kernel_size = 3, weights = w)`", ms("call"), ""),
+    c("5. conversion out, ours: `as.array(y)` (R allocates, Python fills it)", ms("out"), mb(n_out, 8)),
+    c("6. R's allocation and first touch of the result (`vector('double', n)`)", ms("alloc"), mb(n_out, 8)),
+    c("7. a plain memory copy of the same bytes (R duplicating the result: allocation + memcpy)", ms("memcpy"),
+      mb(n_out, 8)),
+    c("8. the blocked copy alone, into touched memory", ms("blocked_warm"), mb(n_out, 8)),
+    c("9. one blocked copy to a new F-order float64 NumPy array", ms("blocked_f64"), mb(n_out, 8)),
+    c("10. reticulate's conversion of that F-order float64 array", ms("reticulate_f64"), mb(n_out, 8)),
+    c("11. reticulate's conversion of the C-order float32 result (the old `as.array`)", ms("reticulate_c32"),
+      mb(n_out, 8)),
+    c("12. our round trip: `as.array(layer_depthwise_conv_2d(x, kernel_size = 3))`", ms("round_trip"), ""),
+    c("13. our call alone, new layer: `layer_depthwise_conv_2d(x, kernel_size = 3)`", ms("call_new"), "")
+  )
+  if (has_keras3) {
+    rows <- c(rows, list(
+      c("14. keras3's conversion out: `as.array(y)` with keras3 loaded", ms("k3_out"), mb(n_out, 8)),
+      c("15. keras3's call: `keras3::layer_depthwise_conv_2d(x, kernel_size = 3)`", ms("k3_call"), ""),
+      c("16. keras3's round trip: `as.array(keras3::layer_depthwise_conv_2d(x, kernel_size = 3))`",
+        ms("k3_round_trip"), "")
+    ))
+  }
+  t <- times
+  targets <- list(
+    c("call / (conversion in + conv alone): rows 4 / (1 + 2)", ratio(t$call, t$conv_in + t$conv), "<= 1.3"),
+    c("call / (conversion in + conv + fixed cost): rows 4 / (1 + 2 + 3)",
+      ratio(t$call, t$conv_in + t$conv + t$fixed), "~1: nothing else"),
+    c("ours out / (blocked copy to F-order float64 + reticulate's conversion): rows 5 / (9 + 10)",
+      ratio(t$out, t$blocked_f64 + t$reticulate_f64), "<= 1.3"),
+    c("ours out / (allocation and first touch + blocked copy): rows 5 / (6 + 8)",
+      ratio(t$out, t$alloc + t$blocked_warm), "~1: nothing else"),
+    c("ours out / plain memory copy: rows 5 / 7", ratio(t$out, t$memcpy), "-"),
+    c("old out / ours out: rows 11 / 5", ratio(t$reticulate_c32, t$out), "speed-up"),
+    c("round trip / (call + out): rows 12 / (13 + 5)", ratio(t$round_trip, t$call_new + t$out), "~1")
+  )
+  if (has_keras3) {
+    targets <- c(targets, list(
+      c("keras3's out / ours: rows 14 / 5", ratio(t$k3_out, t$out), ">= 1"),
+      c("keras3's call / ours: rows 15 / 13", ratio(t$k3_call, t$call_new), "-"),
+      c("keras3's round trip / ours: rows 16 / 12", ratio(t$k3_round_trip, t$round_trip), ">= 2 or the reason")
+    ))
+  }
+  paste0(
+    sprintf("### (c) The floor of the R data path: a %s double array, %s float32 result (%d interleaved repetitions; load: %s)\n\n",
+            paste(shape, collapse = "x"), paste(out_shape, collapse = "x"), reps, load_average()),
+    md_table(c("step", "median (ms)", "bytes"), rows), "\n\n",
+    "Ratios: median of per-repetition ratios [IQR].\n\n",
+    md_table(c("ratio", "value", "target"), targets)
+  )
+}
+
+load_average <- function() {
+  load <- tryCatch(readLines("/proc/loadavg", n = 1L), error = function(e) "unknown")
+  paste(strsplit(load, " ")[[1]][1:3], collapse = " ")
+}
+
 # ---------------------------------------------------------------- main
 
 start <- bench::hires_time()
@@ -190,7 +333,10 @@ py_versions <- list(
 cat(sprintf("## kerasrbridge benchmarks from R: %s\n\nDevice: %s\n\n",
             if (quick) "quick run (smoke test sizes; not for quoting)" else "full run", device()))
 cat(md_table(c("", ""), list(
-  c("command", paste0("`Rscript benchmarks/bench_r.R", if (quick) " --quick" else "", "`")),
+  c("command", paste0("`Rscript benchmarks/bench_r.R", if (quick) " --quick" else "",
+                      if (with_keras3) " --keras3" else "", "`")),
+  c("keras3", if (with_keras3) as.character(utils::packageVersion("keras3")) else "not loaded"),
+  c("load average (1, 5, 15 min) at the start", load_average()),
   c("R", paste(R.version$major, R.version$minor, sep = ".")),
   c("reticulate", as.character(utils::packageVersion("reticulate"))),
   c("bench", as.character(utils::packageVersion("bench"))),
@@ -202,4 +348,5 @@ cat(md_table(c("", ""), list(
 )), "\n\n")
 cat(bench_overhead(), "\n\n")
 cat(bench_data_path(), "\n\n")
+cat(bench_floor(), "\n\n")
 cat(sprintf("Total time: %.0f s\n", bench::hires_time() - start))
