@@ -9,8 +9,8 @@
 # which leaves a minute for finding the Python and the backend; a rehearsal gets three times
 # as long, as 2 CPU cores are slower than a GPU):
 #   device     the backend sees the GPU and our layer's output lives on it
-#   numerics   tests/python/test_numerics.py, test_properties.py, test_fixtures.py (pytest, -m "not r";
-#              in parallel with pytest-xdist where that is installed)
+#   numerics   tests/python/test_outputs_match_reference.py, test_random_configurations.py, test_golden_fixtures.py
+#              (pytest, -m "not r"; in parallel with pytest-xdist where that is installed)
 #   layouts    channels_first with a bias, unequal strides, strides with dilation, 1D and 2D,
 #              float32 and float64, against tests/reference.py (NumPy), on the GPU
 #   training   a short training run (scikit-learn's digits, our layers in every kind)
@@ -389,7 +389,8 @@ if "$PY" -c 'import xdist' >/dev/null 2>&1; then
   XDIST=(-n "$((CORES < 8 ? CORES : 8))")
 fi
 run_step numerics 240 "$PY" -m pytest -q -p no:cacheprovider -m "not r and not slow" "${XDIST[@]}" \
-  tests/python/test_numerics.py tests/python/test_properties.py tests/python/test_fixtures.py
+  tests/python/test_outputs_match_reference.py tests/python/test_random_configurations.py \
+  tests/python/test_golden_fixtures.py
 run_step layouts 90 "$PY" "$WORK/checks.py" layouts
 run_step training 90 "$PY" "$WORK/checks.py" training
 if [ "$BACKEND" = tensorflow ]; then

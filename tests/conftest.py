@@ -6,7 +6,10 @@ what needs R carries ``r`` (the JAX and PyTorch runs deselect it).
 """
 
 import os
+import re
 import sys
+from collections.abc import Callable
+from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # The default stays TensorFlow; a backend chosen in the environment is respected.
@@ -45,6 +48,45 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(20261124)
+
+
+@pytest.fixture(scope="session")
+def functions() -> dict[int, Callable[..., Any]]:
+    """The layer functions by spatial rank: ``functions[rank](...)``. The one such table of the suite.
+
+    Imported when first asked for, not when this file loads: the parity suite
+    embeds R before anything imports Keras.
+    """
+    from kerasr_bridge import layer_depthwise_conv_1d, layer_depthwise_conv_2d
+
+    return {1: layer_depthwise_conv_1d, 2: layer_depthwise_conv_2d}
+
+
+@pytest.fixture(scope="session")
+def raises_ours() -> Callable[..., str]:
+    """``raises_ours(error_type, call, *args, **kwargs)``: the message of our error, checked for what every one must be.
+
+    One of our typed errors (so code can tell it apart from the backend's), as
+    short as every message is, with no ANSI escapes and none of what
+    TensorFlow's own errors carry (class names, module paths, op and device names).
+    """
+    from kerasr_bridge import render
+    from kerasr_bridge.errors import INVALID
+
+    ansi = re.compile(r"\x1b\[")
+    leaks = re.compile(r"tensorflow|errors_impl|InvalidArgumentError|ResourceExhaustedError|\[Op:|/job:|function_node")
+
+    def check(error_type: type[Exception], call: Callable[..., Any], *args: Any, **kwargs: Any) -> str:
+        with pytest.raises(error_type) as caught:
+            call(*args, **kwargs)
+        message = str(caught.value)
+        assert isinstance(caught.value, INVALID), f"{type(caught.value).__name__}: {message}"
+        assert len(message) <= render.MAX_MESSAGE_CHARS, message
+        assert not ansi.search(message), message
+        assert not leaks.search(message), message
+        return message
+
+    return check
 
 # Property-based tests: a quick default profile for every run, a thorough one
 # (HYPOTHESIS_PROFILE=thorough) for the 2000+ example sweeps.

@@ -11,7 +11,7 @@ backend initialises its devices (TensorFlow's logical CPU devices, JAX's
 ``fit()`` inside ``strategy.scope()``. ``data_parallel``: JAX and
 ``keras.distribution.DataParallel`` over 2 host devices. The reference run is
 the same model on one device, from the same initial weights, with the same data
-and batch order. The test (tests/python/test_distribution.py) compares the
+and batch order. The test (tests/python/processes/test_data_parallel_training.py) compares the
 arrays; this script only records them, with what shows that two replicas ran.
 """
 

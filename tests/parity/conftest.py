@@ -9,11 +9,22 @@ reticulate has released the GIL and abort the process ("PyThreadState_Get:
 ... GIL is released"). We unregister it and instead let R finalize
 reticulate's Python state and remove its temporary directory; the R process
 memory goes with ours.
+
+The process then ends with pytest's exit status through ``os._exit``, without
+tearing the interpreter down. reticulate (1.28) runs a detached thread that,
+every 250 ms, schedules an R event poll with ``Py_AddPendingCall`` for as long
+as Python keeps running them; the interpreter's own teardown runs Python code
+(and so such a poll) and frees the state that call writes to. Which of the two
+came first is the one path we found (reading reticulate's and CPython's exit
+code) from a run whose tests all passed to status 139 (SIGSEGV), seen about
+once in 20 runs on a loaded machine. Ending the process before any teardown
+leaves that thread nothing to race with.
 """
 
 from __future__ import annotations
 
 import atexit
+import logging
 import os
 import sys
 from pathlib import Path
@@ -38,6 +49,16 @@ with warnings.catch_warnings():
 atexit.unregister(rpy2_embedded.endr)
 
 
+# pytest's exit status, once the session has one; None until then (a crash before it keeps the normal exit).
+_exit_status: int | None = None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    global _exit_status
+    _exit_status = int(session.exitstatus)
+
+
 def _close_r() -> None:
     robjects.r("reticulate:::py_finalize(); unlink(tempdir(), recursive = TRUE)")
     # R may still poll for GUI events while the process exits; rpy2's Python
@@ -45,6 +66,14 @@ def _close_r() -> None:
     from rpy2.rinterface_lib import openrlib
 
     openrlib.rlib.ptr_R_ProcessEvents = openrlib.ffi.NULL
+    if _exit_status is not None:
+        # Registered first, so this runs after every other exit handler but the
+        # ones registered before this file was imported: flush what they would.
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+        os._exit(_exit_status)  # see the module docstring: no interpreter teardown to race with
 
 
 atexit.register(_close_r)
@@ -69,7 +98,6 @@ class RSession:
 
     def __init__(self) -> None:
         robjects.r(
-            f'suppressMessages(pkgload::load_all("{ROOT}", quiet = TRUE, export_all = FALSE))\n'
             "reticulate::py_set_attr(reticulate::import_main(), '_kerasr_r_eval', reticulate::r_to_py(\n"
             "  function(code, inputs) {\n"
             "    inputs <- reticulate::py_to_r(inputs)\n"
@@ -78,6 +106,9 @@ class RSession:
             "  }))"
         )
         self._eval = _main._kerasr_r_eval
+        # Loading the package runs its .onLoad, which may call into Python: through the
+        # wrapper, so that happens with the GIL held like every other R call here.
+        self(f'suppressMessages(pkgload::load_all("{ROOT}", quiet = TRUE, export_all = FALSE)); NULL')
 
     def __call__(self, code: str, **inputs: Any) -> Any:
         """Run ``code`` in R (global environment) and return its value.

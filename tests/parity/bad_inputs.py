@@ -1,10 +1,15 @@
-"""A generated bad-input matrix: every argument crossed with the bad values of its kind.
+"""Every bad input of the parity suite, in one place.
+
+- ``CASES``: a generated matrix, every argument crossed with the bad values of
+  its kind, run with no object and with a Sequential model as object;
+- ``OBJECT_CASES``: bad objects, and shape arguments that contradict a good one;
+- ``HANDWRITTEN_CASES``: single cases as users write them (R spellings such as
+  ``NA_integer_``, ``.Machine$integer.max + 1``, a missing ``kernel_size``), each
+  checked for its R call too.
 
 Each value is written twice: as an R user writes it, and as Python receives
 that R value (R's ``NA`` is ``R_NA``; factors, data.frames and environments
-are ``RValue`` descriptions; R functions are Python callables). The same
-cases run from R and from Python, in both ranks, with no object and with a
-Sequential model as object.
+are ``RValue`` descriptions; R functions are Python callables).
 """
 
 from __future__ import annotations
@@ -14,8 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from kerasr_bridge.from_r import RValue
-from kerasr_bridge.r_values import R_NA
+from kerasr_bridge.r_values import R_NA, RValue
 
 
 @dataclass(frozen=True)
@@ -241,3 +245,117 @@ def _object_cases() -> list[ObjectCase]:
 
 
 OBJECT_CASES = _object_cases()
+
+
+@dataclass(frozen=True)
+class BadInput:
+    """One bad input, as an R user writes it and as reticulate delivers it to Python.
+
+    ``py`` holds the values as Python receives them from R: R's ``NA`` is
+    ``R_NA``, values with no Python form (factors,
+    data.frames, environments) are ``RValue`` descriptions.
+    ``argument`` is the argument the message must name.
+    """
+
+    id: str
+    rank: int
+    py: dict[str, Any]
+    r: str
+    argument: str
+
+
+def _bad(id: str, rank: int, py: dict[str, Any], r: str, argument: str | None = None) -> BadInput:
+    named = argument or next((k for k in py if k != "kernel_size"), "kernel_size")
+    return BadInput(id, rank, py, r, named)
+
+
+K = {"kernel_size": 3}
+HANDWRITTEN_CASES = [
+    _bad("kernel_2.5", 2, {"kernel_size": 2.5}, "kernel_size = 2.5"),
+    _bad("kernel_0", 2, {"kernel_size": 0.0}, "kernel_size = 0"),
+    _bad("kernel_negative", 1, {"kernel_size": -1}, "kernel_size = -1L"),
+    _bad("kernel_na", 2, {"kernel_size": R_NA}, "kernel_size = NA"),
+    _bad("kernel_na_integer", 1, {"kernel_size": R_NA}, "kernel_size = NA_integer_"),
+    _bad("kernel_na_real", 2, {"kernel_size": R_NA}, "kernel_size = NA_real_"),
+    _bad("kernel_nan", 2, {"kernel_size": float("nan")}, "kernel_size = NaN"),
+    _bad("kernel_inf", 2, {"kernel_size": float("inf")}, "kernel_size = Inf"),
+    _bad("kernel_minus_inf", 1, {"kernel_size": float("-inf")}, "kernel_size = -Inf"),
+    _bad("kernel_1e10", 2, {"kernel_size": 1e10}, "kernel_size = 1e10"),
+    _bad("kernel_int_overflow", 2, {"kernel_size": 2147483648.0}, "kernel_size = .Machine$integer.max + 1"),
+    _bad("kernel_string", 2, {"kernel_size": "3"}, 'kernel_size = "3"'),
+    _bad("kernel_logical", 2, {"kernel_size": True}, "kernel_size = TRUE"),
+    _bad("kernel_null", 2, {"kernel_size": None}, "kernel_size = NULL"),
+    _bad("kernel_length3", 2, {"kernel_size": [3.0, 3.0, 3.0]}, "kernel_size = c(3, 3, 3)"),
+    _bad("kernel_length2_for_1d", 1, {"kernel_size": [3.0, 3.0]}, "kernel_size = c(3, 3)"),
+    _bad("kernel_nested_list", 2, {"kernel_size": [[3.0, 3.0]]}, "kernel_size = list(list(3, 3))"),
+    _bad("kernel_matrix", 2, {"kernel_size": np.full((2, 2), 3.0)}, "kernel_size = matrix(3, 2, 2)"),
+    _bad("kernel_data_frame", 2, {"kernel_size": RValue(["data.frame"], [1, 1])}, "kernel_size = data.frame(a = 3)"),
+    _bad("kernel_factor", 2, {"kernel_size": RValue(["factor"], [1])}, 'kernel_size = factor("3")'),
+    _bad("kernel_environment", 2, {"kernel_size": RValue(["environment"], [0])}, "kernel_size = new.env()"),
+    _bad("kernel_function", 2, {"kernel_size": lambda x: 3}, "kernel_size = function(x) 3"),
+    _bad("kernel_missing", 2, {}, "strides = 1", "kernel_size"),
+    _bad("strides_2.5", 2, {**K, "strides": 2.5}, "kernel_size = 3, strides = 2.5"),
+    _bad("strides_na", 1, {**K, "strides": R_NA}, "kernel_size = 3, strides = NA"),
+    _bad("strides_string", 2, {**K, "strides": "2"}, 'kernel_size = 3, strides = "2"'),
+    _bad("strides_length3", 2, {**K, "strides": [1.0, 1.0, 1.0]}, "kernel_size = 3, strides = c(1, 1, 1)"),
+    _bad("strides_zero", 2, {**K, "strides": [0, 1]}, "kernel_size = 3, strides = list(0L, 1L)"),
+    _bad("dilation_negative", 2, {**K, "dilation_rate": -1.0}, "kernel_size = 3, dilation_rate = -1"),
+    _bad("dilation_na_in_list", 2, {**K, "dilation_rate": [1, R_NA]}, "kernel_size = 3, dilation_rate = list(1L, NA)"),
+    _bad("multiplier_2.5", 2, {**K, "depth_multiplier": 2.5}, "kernel_size = 3, depth_multiplier = 2.5"),
+    _bad("multiplier_zero", 2, {**K, "depth_multiplier": 0.0}, "kernel_size = 3, depth_multiplier = 0"),
+    _bad("multiplier_na", 1, {**K, "depth_multiplier": R_NA}, "kernel_size = 3, depth_multiplier = NA"),
+    _bad("multiplier_string", 2, {**K, "depth_multiplier": "2"}, 'kernel_size = 3, depth_multiplier = "2"'),
+    _bad("multiplier_vector", 2, {**K, "depth_multiplier": [1.0, 2.0]}, "kernel_size = 3, depth_multiplier = c(1, 2)"),
+    _bad("padding_causal", 1, {**K, "padding": "causal"}, 'kernel_size = 3, padding = "causal"'),
+    _bad("padding_unknown", 2, {**K, "padding": "full"}, 'kernel_size = 3, padding = "full"'),
+    _bad("padding_na", 2, {**K, "padding": R_NA}, "kernel_size = 3, padding = NA"),
+    _bad("padding_number", 2, {**K, "padding": 1.0}, "kernel_size = 3, padding = 1"),
+    _bad("padding_vector", 2, {**K, "padding": ["same", "valid"]}, 'kernel_size = 3, padding = c("same", "valid")'),
+    _bad("padding_factor", 2, {**K, "padding": RValue(["factor"], [1])}, 'kernel_size = 3, padding = factor("same")'),
+    _bad("data_format_unknown", 2, {**K, "data_format": "NHWC"}, 'kernel_size = 3, data_format = "NHWC"'),
+    _bad("data_format_logical", 2, {**K, "data_format": True}, "kernel_size = 3, data_format = TRUE"),
+    _bad("data_format_empty", 1, {**K, "data_format": ""}, 'kernel_size = 3, data_format = ""'),
+    _bad("use_bias_number", 2, {**K, "use_bias": 1.0}, "kernel_size = 3, use_bias = 1"),
+    _bad("use_bias_na", 2, {**K, "use_bias": R_NA}, "kernel_size = 3, use_bias = NA"),
+    _bad("use_bias_string", 2, {**K, "use_bias": "TRUE"}, 'kernel_size = 3, use_bias = "TRUE"'),
+    _bad("use_bias_vector", 2, {**K, "use_bias": [True, False]}, "kernel_size = 3, use_bias = c(TRUE, FALSE)"),
+    _bad("activation_unknown", 2, {**K, "activation": "nope"}, 'kernel_size = 3, activation = "nope"'),
+    _bad("activation_number", 2, {**K, "activation": 3.0}, "kernel_size = 3, activation = 3"),
+    _bad("activation_na", 1, {**K, "activation": R_NA}, "kernel_size = 3, activation = NA"),
+    _bad("initializer_unknown", 2, {**K, "depthwise_initializer": "nope"},
+         'kernel_size = 3, depthwise_initializer = "nope"'),
+    _bad("bias_initializer_number", 2, {**K, "bias_initializer": 0.0}, "kernel_size = 3, bias_initializer = 0"),
+    _bad("regularizer_number", 2, {**K, "depthwise_regularizer": 0.1}, "kernel_size = 3, depthwise_regularizer = 0.1"),
+    _bad("activity_regularizer_unknown", 2, {**K, "activity_regularizer": "nope"},
+         'kernel_size = 3, activity_regularizer = "nope"'),
+    _bad("constraint_unknown", 1, {**K, "bias_constraint": "nope"}, 'kernel_size = 3, bias_constraint = "nope"'),
+    _bad("unknown_argument", 2, {**K, "filters": 3.0}, "kernel_size = 3, filters = 3", "filters"),
+    _bad("name_number", 2, {**K, "name": 3.0}, "kernel_size = 3, name = 3"),
+    _bad("name_empty", 2, {**K, "name": ""}, 'kernel_size = 3, name = ""'),
+    _bad("trainable_string", 2, {**K, "trainable": "yes"}, 'kernel_size = 3, trainable = "yes"'),
+    _bad("trainable_na", 2, {**K, "trainable": R_NA}, "kernel_size = 3, trainable = NA"),
+    _bad("dtype_integer", 2, {**K, "dtype": "int32"}, 'kernel_size = 3, dtype = "int32"'),
+    _bad("dtype_nonsense", 1, {**K, "dtype": "nonsense"}, 'kernel_size = 3, dtype = "nonsense"'),
+    _bad("batch_size_alone", 2, {**K, "batch_size": 8.0}, "kernel_size = 3, batch_size = 8"),
+    _bad("input_shape_length", 2, {**K, "input_shape": [8.0, 8.0]}, "kernel_size = 3, input_shape = c(8, 8)"),
+    _bad("input_shape_na", 2, {**K, "input_shape": [8.0, R_NA, 3.0]},
+         "kernel_size = 3, input_shape = c(8, NA, 3)"),
+    _bad("batch_input_shape_length", 2, {**K, "batch_input_shape": [None, 8.0, 8.0]},
+         "kernel_size = 3, batch_input_shape = list(NULL, 8, 8)"),
+    _bad("weights_shape", 2, {**K, "weights": [np.ones((2, 2, 1, 1))]},
+         "kernel_size = 3, weights = list(array(1, c(2, 2, 1, 1)))"),
+    _bad("weights_number", 2, {**K, "weights": 3.0}, "kernel_size = 3, weights = 3"),
+    _bad("weights_character", 2, {**K, "weights": ["a"]}, 'kernel_size = 3, weights = list("a")'),
+    _bad("object_string", 2, {"object": "x", **K}, 'object = "x", kernel_size = 3', "object"),
+    _bad("object_list", 2, {"object": [1.0, 2.0], **K}, "object = list(1, 2), kernel_size = 3", "object"),
+    _bad("object_rank", 2, {"object": np.ones((2, 5, 5)), **K},
+         "object = array(1, c(2, 5, 5)), kernel_size = 3", "object"),
+    _bad("object_rank_1d", 1, {"object": np.ones((2, 5, 5, 1)), **K},
+         "object = array(1, c(2, 5, 5, 1)), kernel_size = 3", "object"),
+    _bad("object_character_array", 2, {"object": np.full((1, 2, 2, 1), "a", dtype=object), **K},
+         'object = array("a", c(1, 2, 2, 1)), kernel_size = 3', "object"),
+    _bad("object_data_frame", 2, {"object": RValue(["data.frame"], [1, 1]), **K},
+         "object = data.frame(a = 1), kernel_size = 3", "object"),
+    _bad("object_environment", 2, {"object": RValue(["environment"], [0]), **K}, "object = new.env(), kernel_size = 3",
+         "object"),
+]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,7 +31,7 @@ import numpy as np
 import psutil
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 FIT_CHECK = ROOT / "tests" / "distribution" / "fit_check.py"
 MULTIWORKER = ROOT / "examples" / "multiworker_custom_loop.py"
 BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
@@ -104,13 +105,18 @@ def example_children(marker: str) -> list[psutil.Process]:
 
 @pytest.mark.tensorflow_only
 def test_multiworker_example_agrees_with_one_process(tmp_path):
-    # About 35 s on 2 cores: 2 workers and the reference, 3 TensorFlow processes at once.
+    # 2 workers and the reference, 3 TensorFlow processes at once: about 7 s on 2 idle cores.
     done = subprocess.run(
         [sys.executable, str(MULTIWORKER), "--timeout", "200", "--keep", str(tmp_path)],
         env=child_environment(), capture_output=True, text=True, timeout=240, cwd=ROOT,
     )
     assert done.returncode == 0, f"stdout:\n{done.stdout[-6000:]}\nstderr:\n{done.stderr[-4000:]}"
     out = done.stdout
+    # The README's time for it (tests/docs holds the example's header to the same), with room for
+    # a machine shared with other work.
+    stated = re.search(r"takes about (\d+) s on 2 idle cores", " ".join((ROOT / "README.md").read_text().split()))
+    wall = re.search(r"wall time: ([\d.]+) s", out)
+    assert stated and wall and float(wall[1]) <= 5 * float(stated[1]), (stated, wall)
     assert "replicas in sync (workers): 2\n" in out, out
     assert "max |worker0 - worker1|: 0\n" in out, out
     assert "the workers and the single-process run agree" in out, out

@@ -1,10 +1,10 @@
-"""Arguments as R (through reticulate) delivers them, and the errors for bad ones.
+"""Bad arguments are refused when the layer is created, by our typed error naming the argument.
 
-reticulate turns R doubles into Python floats, integers into ints, length > 1
-vectors into lists, arrays into NumPy arrays and logical NA into True. The
-accepted forms must give the very layer plain Python ints give; the refused
-ones must fail when the layer is created (object = NULL, nothing computed)
-with a message that names the argument and shows what was received.
+Every refusal comes before any Keras layer exists (object = NULL: nothing is
+computed), and is the same with an array or a Sequential model as object. The
+message names the argument, shows what was received, follows one style, and
+stays bounded; a misspelt or unknown argument gets a suggestion, and a size
+given where ``object`` goes is pointed out.
 """
 
 import math
@@ -13,151 +13,13 @@ import keras
 import numpy as np
 import pytest
 
-from kerasr_bridge import UnequalStridesDepthwiseConv2D, arguments, layer_depthwise_conv_1d, layer_depthwise_conv_2d
+from kerasr_bridge import layer_depthwise_conv_1d, layer_depthwise_conv_2d, render
+from kerasr_bridge.errors import INVALID
 from kerasr_bridge.layers import DEPTHWISE_CONV_1D, DEPTHWISE_CONV_2D
 
-FUNCTIONS = {1: layer_depthwise_conv_1d, 2: layer_depthwise_conv_2d}
 RANKS = [pytest.param(1, id="1d"), pytest.param(2, id="2d")]
+LANGUAGES = [render.PYTHON, render.R]
 
-
-def config_of(layer):
-    """The layer's config without its auto-generated name."""
-    config = layer.get_config()
-    config.pop("name")
-    return config
-
-
-# --------------------------------------------------------------------------- accepted forms
-
-def _tuple_forms(value, rank):
-    """Ways R can deliver ``value`` for a tuple argument (kernel_size, strides, dilation_rate)."""
-    forms = [
-        float(value), np.float64(value), np.float32(value), np.int32(value), np.int64(value),
-        np.array(value), np.array(float(value)),                   # 0-d arrays
-        [value], (value,), [float(value)], np.array([value]),       # length 1: broadcast
-        np.array([float(value)], dtype=np.float64),
-        [value] * rank, (float(value),) * rank,                     # full length
-        np.array([value] * rank, dtype=np.int32), np.array([float(value)] * rank),
-        [np.int32(value)] + [float(value)] * (rank - 1),            # mixed element types
-    ]
-    return forms
-
-
-@pytest.mark.parametrize("rank", RANKS)
-@pytest.mark.parametrize(
-    ("argument", "value", "base"),
-    [("kernel_size", 3, {}), ("strides", 2, {"kernel_size": 3}), ("dilation_rate", 2, {"kernel_size": 3})],
-)
-def test_tuple_arguments_accept_r_numbers_vectors_and_arrays(rank, argument, value, base):
-    function = FUNCTIONS[rank]
-    expected = config_of(function(**base, **{argument: value}))
-    assert expected[argument] == (value,) * rank
-    for form in _tuple_forms(value, rank):
-        layer = function(**base, **{argument: form})
-        assert type(layer) is type(function(**base, **{argument: value})), form
-        assert config_of(layer) == expected, f"{argument}={form!r}"
-        assert all(type(v) is int for v in layer.get_config()[argument]), form
-
-
-def test_non_square_kernel_and_unequal_strides_from_r_vectors():
-    reference = layer_depthwise_conv_2d(kernel_size=(3, 2), strides=(2, 1))
-    # The class depends on the backend (tests/python/test_backends.py); the forms must not change it.
-    assert type(reference) in (UnequalStridesDepthwiseConv2D, keras.layers.DepthwiseConv2D)
-    expected = config_of(reference)
-    for kernel, strides in [
-        ([3.0, 2.0], [2.0, 1.0]),
-        (np.array([3, 2], dtype=np.int32), np.array([2.0, 1.0])),
-        ((np.int32(3), np.float64(2)), (np.int64(2), 1)),
-    ]:
-        layer = layer_depthwise_conv_2d(kernel_size=kernel, strides=strides)
-        assert type(layer) is type(reference)
-        assert config_of(layer) == expected
-
-
-@pytest.mark.parametrize("rank", RANKS)
-def test_strides_together_with_dilation_are_accepted(rank):
-    """keras3 accepts strides > 1 with dilation_rate > 1, and so do we (the numerics tests check the values)."""
-    function = FUNCTIONS[rank]
-    mixed = ([1] * (rank - 1) + [2], [2] + [1] * (rank - 1))  # in 2D on different axes
-    for strides, dilation in [(2, 2), (2.0, 3.0), ([2] * rank, [2] * rank), mixed]:
-        layer = function(kernel_size=3, strides=strides, dilation_rate=dilation)
-        config = layer.get_config()
-        assert config["strides"] == arguments.as_int_tuple(strides, "strides", rank)
-        assert config["dilation_rate"] == arguments.as_int_tuple(dilation, "dilation_rate", rank)
-
-
-@pytest.mark.parametrize("rank", RANKS)
-@pytest.mark.parametrize("form", [3.0, np.float64(3), np.int32(3), np.int64(3), np.array(3), np.array(3.0)])
-def test_depth_multiplier_accepts_r_numbers(rank, form):
-    function = FUNCTIONS[rank]
-    assert config_of(function(kernel_size=3, depth_multiplier=form)) == config_of(
-        function(kernel_size=3, depth_multiplier=3)
-    )
-
-
-@pytest.mark.parametrize("rank", RANKS)
-@pytest.mark.parametrize(
-    ("argument", "canonical", "forms"),
-    [
-        ("padding", "same", ["SAME", "Same", "sAmE", np.str_("same"), np.array("SAME")]),
-        ("padding", "valid", ["VALID", "Valid"]),
-        ("data_format", "channels_last", ["Channels_Last", "CHANNELS_LAST", np.str_("channels_last")]),
-        ("data_format", "channels_first", ["Channels_First", "CHANNELS_FIRST"]),
-    ],
-)
-def test_padding_and_data_format_are_case_insensitive(rank, argument, canonical, forms):
-    function = FUNCTIONS[rank]
-    expected = config_of(function(kernel_size=3, **{argument: canonical}))
-    assert expected[argument] == canonical
-    for form in forms:
-        assert config_of(function(kernel_size=3, **{argument: form})) == expected, form
-
-
-@pytest.mark.parametrize("rank", RANKS)
-def test_r_null_takes_the_documented_defaults(rank):
-    function = FUNCTIONS[rank]
-    plain = config_of(function(kernel_size=3))
-    assert plain["data_format"] == keras.config.image_data_format()
-    assert config_of(function(kernel_size=3, data_format=None)) == plain
-    assert config_of(function(kernel_size=3, depthwise_initializer=None, bias_initializer=None)) == plain
-    assert config_of(function(kernel_size=3, input_shape=None, batch_size=None, dtype=None, name=None)) == plain
-
-
-@pytest.mark.parametrize("rank", RANKS)
-def test_logicals_names_and_r_lists_for_keras_objects(rank):
-    function = FUNCTIONS[rank]
-    expected = config_of(function(kernel_size=3, use_bias=False, trainable=False))
-    for flag in (np.bool_(False), np.array(False)):
-        assert config_of(function(kernel_size=3, use_bias=flag, trainable=flag)) == expected
-    assert function(kernel_size=3, name=np.str_("dw")).name == "dw"
-    # An R list(class_name = ..., config = list(...)) arrives as a dict.
-    from_dict = function(kernel_size=3, depthwise_initializer={"class_name": "Constant", "config": {"value": 0.5}})
-    from_object = function(kernel_size=3, depthwise_initializer=keras.initializers.Constant(0.5))
-    assert config_of(from_dict) == config_of(from_object)
-
-
-@pytest.mark.parametrize("rank", RANKS)
-def test_shapes_and_batch_size_accept_r_numbers(rank):
-    function = FUNCTIONS[rank]
-    spatial = (10,) * rank
-    expected = function(keras.Sequential(), kernel_size=3, input_shape=(*spatial, 2), batch_size=8).input_shape
-    assert expected == (8, *spatial, 2)
-    for shape, batch in [
-        ([10.0] * rank + [2.0], 8.0),
-        (np.array([*spatial, 2]), np.int32(8)),
-        (np.array([*spatial, 2], dtype=np.float64), np.float64(8)),
-        ((*(np.int32(10),) * rank, np.int64(2)), np.array(8)),
-    ]:
-        model = function(keras.Sequential(), kernel_size=3, input_shape=shape, batch_size=batch)
-        assert model.input_shape == expected
-    # list(NULL, ..., 2): unknown sizes stay unknown; the batch axis of batch_input_shape too.
-    unknown = function(keras.Sequential(), kernel_size=3, input_shape=[None] * rank + [2])
-    assert unknown.input_shape == (None, *(None,) * rank, 2)
-    batch_unknown = function(keras.Sequential(), kernel_size=3, batch_input_shape=[None, *[10.0] * rank, 2.0])
-    assert batch_unknown.input_shape == (None, *spatial, 2)
-
-
-# --------------------------------------------------------------------------- refused forms
 
 def _bad_cases(rank):
     """(id, kwargs, argument named in the message, text of the received value shown)."""
@@ -272,23 +134,25 @@ def _no_layer_may_be_created(monkeypatch):
 
 
 @pytest.mark.parametrize(("kwargs", "argument", "shown"), _bad_cases(1))
-def test_bad_arguments_1d(kwargs, argument, shown, monkeypatch):
-    _check_bad(1, kwargs, argument, shown, monkeypatch)
+def test_bad_arguments_1d(functions, kwargs, argument, shown, monkeypatch):
+    _check_bad(functions[1], kwargs, argument, shown, monkeypatch)
 
 
 @pytest.mark.parametrize(("kwargs", "argument", "shown"), _bad_cases(2))
-def test_bad_arguments_2d(kwargs, argument, shown, monkeypatch):
-    _check_bad(2, kwargs, argument, shown, monkeypatch)
+def test_bad_arguments_2d(functions, kwargs, argument, shown, monkeypatch):
+    _check_bad(functions[2], kwargs, argument, shown, monkeypatch)
 
 
-def _check_bad(rank, kwargs, argument, shown, monkeypatch):
-    function = FUNCTIONS[rank]
+def _check_bad(function, kwargs, argument, shown, monkeypatch):
+    rank = {layer_depthwise_conv_1d: 1, layer_depthwise_conv_2d: 2}[function]
     kwargs = {"kernel_size": 3, **kwargs}
     _no_layer_may_be_created(monkeypatch)
     # object = NULL: the error comes when the layer is created, before any tensor exists.
     with pytest.raises((ValueError, TypeError)) as caught:
         function(None, **kwargs)
     message = str(caught.value)
+    assert isinstance(caught.value, INVALID), message
+    assert argument in caught.value.argument.split(" and "), caught.value.argument
     assert f"`{argument}`" in message, message
     assert shown in message, message
     # Same error, and nothing computed, when an array or a Sequential is given.
@@ -303,9 +167,9 @@ def _check_bad(rank, kwargs, argument, shown, monkeypatch):
 
 
 @pytest.mark.parametrize("rank", RANKS)
-def test_error_classes_follow_the_documentation(rank):
+def test_error_classes_follow_the_documentation(functions, rank):
     """TypeError: wrong type or unknown argument; ValueError: wrong value or unknown name."""
-    function = FUNCTIONS[rank]
+    function = functions[rank]
     for kwargs in ({"kernel_size": "3"}, {"kernel_size": True}, {"kernel_size": 3, "use_bias": 1},
                    {"kernel_size": 3, "padding": True}, {"kernel_size": 3, "name": 3},
                    {"kernel_size": 3, "trainable": "yes"}, {"kernel_size": 3, "filters": 8},
@@ -323,8 +187,8 @@ def test_error_classes_follow_the_documentation(rank):
 
 
 @pytest.mark.parametrize("spec", [DEPTHWISE_CONV_1D, DEPTHWISE_CONV_2D], ids=["1d", "2d"])
-def test_messages_follow_one_style(spec):
-    function = FUNCTIONS[spec.rank]
+def test_messages_follow_one_style(functions, spec):
+    function = functions[spec.rank]
     for kwargs in ({"kernel_size": 2.5}, {"kernel_size": 3, "padding": "full"},
                    {"kernel_size": 3, "use_bias": "yes"}, {"kernel_size": 3, "dtype": "int32"},
                    {"kernel_size": 3, "batch_size": 8},
@@ -338,3 +202,55 @@ def test_messages_follow_one_style(spec):
 def test_causal_padding_message_says_why():
     with pytest.raises(ValueError, match=r'"causal" padding is not supported by depthwise convolution'):
         layer_depthwise_conv_1d(kernel_size=3, padding="causal")
+
+
+@pytest.mark.parametrize(
+    ("kernel_size", "dilation_rate"), [(3, 2147483647), (3, 2**30), (2, 2147483647), ((1, 3), (5, 2**30))]
+)
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_sizes_that_can_never_run_are_refused_at_construction(raises_ours, kernel_size, dilation_rate, padding):
+    message = raises_ours(ValueError, layer_depthwise_conv_2d, kernel_size=kernel_size, dilation_rate=dilation_rate,
+                      padding=padding)
+    assert message.startswith("Invalid `kernel_size` and `dilation_rate`: expected an effective kernel extent")
+
+
+def test_a_kernel_of_one_takes_any_dilation():
+    layer = layer_depthwise_conv_1d(kernel_size=1, dilation_rate=2147483647)
+    assert layer.dilation_rate == (2147483647,)
+
+
+@pytest.mark.parametrize("rank", [1, 2])
+def test_a_misspelt_kernel_size_is_reported_as_unknown_with_a_suggestion(functions, raises_ours, rank):
+    function = functions[rank]
+    message = raises_ours(TypeError, function, kernel=3)
+    assert message.startswith(f"{function.__name__}() got unknown argument(s) `kernel` (did you mean `kernel_size`")
+    message = raises_ours(TypeError, function, kernel_size=3, dilation=2)
+    assert "did you mean `dilation_rate` instead of `dilation`?" in message
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("object", [3, 3.0, [3, 3]])
+def test_a_size_given_as_object_is_pointed_out(raises_ours, object, language):
+    with render.caller(language):
+        message = raises_ours(TypeError, layer_depthwise_conv_2d, object)
+    assert message.startswith("layer_depthwise_conv_2d() missing required argument `kernel_size`; the first argument")
+    assert "`object`" in message
+    assert ("kernel_size = ..." if language == render.R else "kernel_size=...") in message
+
+
+def test_missing_kernel_size_without_a_size_like_object_says_only_that(raises_ours):
+    message = raises_ours(TypeError, layer_depthwise_conv_2d)
+    assert message == "layer_depthwise_conv_2d() missing required argument `kernel_size`."
+
+
+def test_messages_about_long_names_stay_bounded(raises_ours):
+    names = {f"an_unknown_argument_with_a_long_name_{i}" * 3: 1 for i in range(8)}
+    message = raises_ours(TypeError, layer_depthwise_conv_2d, kernel_size=3, **names)
+    assert message.startswith("layer_depthwise_conv_2d() got unknown argument(s) `an_unknown")
+
+    def an_activation_whose_name_goes_on_and_on_and_on_and_on_and_on_and_on_and_on_and_on(a, b, c, d, e, f, g, h):
+        return a
+
+    message = raises_ours(TypeError, layer_depthwise_conv_2d, kernel_size=3,
+                      activation=an_activation_whose_name_goes_on_and_on_and_on_and_on_and_on_and_on_and_on_and_on)
+    assert message.startswith("Invalid `activation`: expected ")

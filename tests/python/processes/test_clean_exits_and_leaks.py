@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ENV = {**os.environ, "RETICULATE_PYTHON": sys.executable, "TF_CPP_MIN_LOG_LEVEL": "2"}
 LOAD = f'suppressMessages(pkgload::load_all("{ROOT}", quiet = TRUE, export_all = FALSE))'
 CRASH_MARKERS = ("Fatal Python error", "Segmentation fault", "Aborted", "core dumped", "GIL is released")
@@ -112,5 +112,8 @@ def test_r_names_the_python_and_what_to_install_when_the_bridge_is_missing(tmp_p
     done = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, timeout=300, cwd=tmp_path,
                           env={**ENV, "RETICULATE_PYTHON": str(python)})
     assert_clean_exit(done)
-    assert "cannot import the Python package 'kerasr_bridge'" in done.stdout
-    assert str(python) in done.stdout and "pip install 'kerasr-bridge[cpu,r]'" in done.stdout
+    assert "kerasrbridge cannot use its Python package 'kerasr_bridge' in the Python " in done.stdout
+    # What to install, where: that Python's pip with the copy the R package carries (reticulate 1.28 needs
+    # the r extra), or the environment install_kerasrbridge() makes.
+    assert f"`{python} -m pip install " in done.stdout and '[cpu,r]"`' in done.stdout
+    assert "kerasrbridge::install_kerasrbridge()" in done.stdout

@@ -1,4 +1,4 @@
-"""The older R keras arguments that reach the layer through ``...``/**kwargs.
+"""The extra R keras arguments that reach the layer through ``...``/**kwargs do what R keras users expect.
 
 input_shape, batch_input_shape, batch_size, dtype, name, trainable and
 weights; and a Sequential model that a layer does not fit is left as it was.
@@ -10,7 +10,6 @@ import pytest
 
 from kerasr_bridge import layer_depthwise_conv_1d, layer_depthwise_conv_2d
 
-FUNCTIONS = {1: layer_depthwise_conv_1d, 2: layer_depthwise_conv_2d}
 RANKS = [pytest.param(1, id="1d"), pytest.param(2, id="2d")]
 
 
@@ -24,8 +23,8 @@ def _weights(rng, rank, channels=2, depth_multiplier=1, kernel=3, use_bias=True)
 # --------------------------------------------------------------------------- input_shape & co
 
 @pytest.mark.parametrize("rank", RANKS)
-def test_input_shape_on_a_standalone_layer_builds_a_sequential(rank):
-    layer = FUNCTIONS[rank](kernel_size=3, input_shape=(*(10,) * rank, 2))
+def test_input_shape_on_a_standalone_layer_builds_a_sequential(functions, rank):
+    layer = functions[rank](kernel_size=3, input_shape=(*(10,) * rank, 2))
     model = keras.Sequential([layer])
     assert model.built
     assert model.input_shape == (None, *(10,) * rank, 2)
@@ -44,8 +43,8 @@ def test_input_shape_starts_an_empty_sequential_with_the_matching_input():
 
 
 @pytest.mark.parametrize("rank", RANKS)
-def test_channels_first_input_shape(rank):
-    model = FUNCTIONS[rank](
+def test_channels_first_input_shape(functions, rank):
+    model = functions[rank](
         keras.Sequential(), kernel_size=3, depth_multiplier=2, data_format="channels_first",
         input_shape=(2, *(10,) * rank),
     )
@@ -54,10 +53,10 @@ def test_channels_first_input_shape(rank):
 
 
 @pytest.mark.parametrize("rank", RANKS)
-def test_batch_input_shape_and_batch_size_fix_the_batch(rank):
+def test_batch_input_shape_and_batch_size_fix_the_batch(functions, rank):
     spatial = (10,) * rank
-    from_batch_shape = FUNCTIONS[rank](keras.Sequential(), kernel_size=3, batch_input_shape=(8, *spatial, 2))
-    from_batch_size = FUNCTIONS[rank](keras.Sequential(), kernel_size=3, input_shape=(*spatial, 2), batch_size=8)
+    from_batch_shape = functions[rank](keras.Sequential(), kernel_size=3, batch_input_shape=(8, *spatial, 2))
+    from_batch_size = functions[rank](keras.Sequential(), kernel_size=3, input_shape=(*spatial, 2), batch_size=8)
     for model in (from_batch_shape, from_batch_size):
         assert model.input_shape == (8, *spatial, 2)
         assert model.output_shape == (8, *(8,) * rank, 2)
@@ -72,36 +71,36 @@ def test_input_shape_is_ignored_by_a_model_that_has_an_input():
 
 
 @pytest.mark.parametrize("rank", RANKS)
-def test_dtype_float64_gives_a_float64_layer_and_output(rank, rng):
+def test_dtype_float64_gives_a_float64_layer_and_output(functions, rank, rng):
     spatial = (6,) * rank
-    layer = FUNCTIONS[rank](kernel_size=3, dtype="float64")
+    layer = functions[rank](kernel_size=3, dtype="float64")
     assert layer.dtype_policy.name == "float64"
     assert layer.compute_dtype == "float64" and layer.variable_dtype == "float64"
     out = layer(rng.normal(size=(2, *spatial, 2)))
     assert keras.backend.standardize_dtype(out.dtype) == "float64"
     assert all(keras.backend.standardize_dtype(w.dtype) == "float64" for w in layer.weights)
     # Through the object: arrays are cast to float64 (not float32) first.
-    out = FUNCTIONS[rank](rng.normal(size=(2, *spatial, 2)).astype("float32"), kernel_size=3, dtype="float64")
+    out = functions[rank](rng.normal(size=(2, *spatial, 2)).astype("float32"), kernel_size=3, dtype="float64")
     assert keras.backend.standardize_dtype(out.dtype) == "float64"
-    model = FUNCTIONS[rank](keras.Sequential(), kernel_size=3, input_shape=(*spatial, 2), dtype="float64")
+    model = functions[rank](keras.Sequential(), kernel_size=3, input_shape=(*spatial, 2), dtype="float64")
     assert keras.backend.standardize_dtype(model.inputs[0].dtype) == "float64"
     assert model.predict(np.ones((1, *spatial, 2)), verbose=0).dtype == np.float64
 
 
 @pytest.mark.parametrize("rank", RANKS)
-def test_name_and_trainable(rank):
-    layer = FUNCTIONS[rank](kernel_size=3, name="my_depthwise", trainable=False)
+def test_name_and_trainable(functions, rank):
+    layer = functions[rank](kernel_size=3, name="my_depthwise", trainable=False)
     assert layer.name == "my_depthwise"
     assert layer.trainable is False
     layer.build((None, *(6,) * rank, 2))
     assert layer.trainable_weights == []
     assert len(layer.non_trainable_weights) == 2
-    model = FUNCTIONS[rank](
+    model = functions[rank](
         keras.Sequential(), kernel_size=3, input_shape=(*(6,) * rank, 2), name="dw", trainable=False
     )
     assert model.get_layer("dw") is model.layers[-1]
     assert model.trainable_weights == []
-    frozen = FUNCTIONS[rank](kernel_size=3, trainable=True)
+    frozen = functions[rank](kernel_size=3, trainable=True)
     frozen.build((None, *(6,) * rank, 2))
     assert len(frozen.trainable_weights) == 2
 
@@ -111,9 +110,9 @@ def test_name_and_trainable(rank):
 @pytest.mark.parametrize("rank", RANKS)
 @pytest.mark.parametrize("use_bias", [True, False], ids=["bias", "nobias"])
 @pytest.mark.parametrize("depth_multiplier", [1, 3])
-def test_weights_are_the_initial_weights(rank, use_bias, depth_multiplier, rng):
+def test_weights_are_the_initial_weights(functions, rank, use_bias, depth_multiplier, rng):
     weights = _weights(rng, rank, depth_multiplier=depth_multiplier, use_bias=use_bias)
-    layer = FUNCTIONS[rank](kernel_size=3, depth_multiplier=depth_multiplier, use_bias=use_bias, weights=weights)
+    layer = functions[rank](kernel_size=3, depth_multiplier=depth_multiplier, use_bias=use_bias, weights=weights)
     assert layer.built
     got = layer.get_weights()
     assert len(got) == len(weights)
@@ -126,31 +125,31 @@ def test_weights_are_the_initial_weights(rank, use_bias, depth_multiplier, rng):
 
 
 @pytest.mark.parametrize("rank", RANKS)
-def test_weights_as_r_delivers_them(rank, rng):
+def test_weights_as_r_delivers_them(functions, rank, rng):
     """Nested lists (an R list of arrays after conversion), float64 and a tuple."""
     weights = _weights(rng, rank)
     for form in ([w.astype("float64") for w in weights], tuple(weights), [w.tolist() for w in weights]):
-        layer = FUNCTIONS[rank](kernel_size=3, weights=form)
+        layer = functions[rank](kernel_size=3, weights=form)
         for actual, given in zip(layer.get_weights(), weights):
             np.testing.assert_array_equal(actual, given)
 
 
 @pytest.mark.parametrize("rank", RANKS)
 @pytest.mark.parametrize("use_bias", [True, False], ids=["bias", "nobias"])
-def test_weights_with_an_object_array(rank, use_bias, rng):
+def test_weights_with_an_object_array(functions, rank, use_bias, rng):
     weights = _weights(rng, rank, use_bias=use_bias)
     x = rng.normal(size=(2, *(7,) * rank, 2)).astype("float32")
-    out = FUNCTIONS[rank](x, kernel_size=3, use_bias=use_bias, weights=weights)
-    reference_layer = FUNCTIONS[rank](kernel_size=3, use_bias=use_bias)
+    out = functions[rank](x, kernel_size=3, use_bias=use_bias, weights=weights)
+    reference_layer = functions[rank](kernel_size=3, use_bias=use_bias)
     reference_layer.build(x.shape)
     reference_layer.set_weights(weights)
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(out), keras.ops.convert_to_numpy(reference_layer(x)))
 
 
 @pytest.mark.parametrize("rank", RANKS)
-def test_weights_with_input_shape_dtype_and_a_sequential(rank, rng):
+def test_weights_with_input_shape_dtype_and_a_sequential(functions, rank, rng):
     weights = _weights(rng, rank, depth_multiplier=2)
-    model = FUNCTIONS[rank](
+    model = functions[rank](
         keras.Sequential(), kernel_size=3, depth_multiplier=2, input_shape=(*(7,) * rank, 2), dtype="float64",
         weights=weights, name="pretrained",
     )

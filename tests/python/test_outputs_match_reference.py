@@ -16,9 +16,6 @@ import numpy as np
 import pytest
 from reference import depthwise_conv
 
-from kerasr_bridge import layer_depthwise_conv_1d, layer_depthwise_conv_2d
-
-FUNCTIONS = {1: layer_depthwise_conv_1d, 2: layer_depthwise_conv_2d}
 TOLERANCE = {"float32": {"rtol": 1e-5, "atol": 1e-5}, "float64": {"rtol": 1e-12, "atol": 1e-12}}
 # Input sizes: odd and even spatial sizes, none of them equal to a channel count
 # (that case has its own test below).
@@ -98,9 +95,10 @@ def _random_problem(rank, case, rng, spatial=None, channels=None):
     return x, weights
 
 
-def _check(rank, case, x, weights):
+def _check(function, case, x, weights):
+    rank = x.ndim - 2
     layer_kwargs = {name: value for name, value in case.items() if name != "dtype"}
-    got = FUNCTIONS[rank](x, **layer_kwargs, dtype=case["dtype"], weights=weights)
+    got = function(x, **layer_kwargs, dtype=case["dtype"], weights=weights)
     expected = depthwise_conv(
         x,
         weights[0],
@@ -117,13 +115,13 @@ def _check(rank, case, x, weights):
 
 
 @pytest.mark.parametrize("case", _params(1))
-def test_depthwise_conv_1d_matches_reference(case, rng):
-    _check(1, case, *_random_problem(1, case, rng))
+def test_depthwise_conv_1d_matches_reference(functions, case, rng):
+    _check(functions[1], case, *_random_problem(1, case, rng))
 
 
 @pytest.mark.parametrize("case", _params(2))
-def test_depthwise_conv_2d_matches_reference(case, rng):
-    _check(2, case, *_random_problem(2, case, rng))
+def test_depthwise_conv_2d_matches_reference(functions, case, rng):
+    _check(functions[2], case, *_random_problem(2, case, rng))
 
 
 @pytest.mark.parametrize("rank", [1, 2])
@@ -149,22 +147,23 @@ def test_the_selection_covers_every_value_and_pair(rank):
         (2, 8, 3, 2, "same", 2),    # strided "same" to 4 == channels * depth_multiplier
     ],
 )
-def test_spatial_size_equal_to_channel_count(rank, data_format, channels, size, kernel_size, strides, padding,
-                                             depth_multiplier, rng):
+def test_spatial_size_equal_to_channel_count(
+    functions, rank, data_format, channels, size, kernel_size, strides, padding, depth_multiplier, rng
+):
     for dtype in ("float32", "float64"):
         case = {"kernel_size": kernel_size, "strides": strides, "dilation_rate": 1, "padding": padding,
                 "depth_multiplier": depth_multiplier, "data_format": data_format, "dtype": dtype, "use_bias": True}
         x, weights = _random_problem(rank, case, rng, spatial=(size,) * rank, channels=channels)
-        _check(rank, case, x, weights)
+        _check(functions[rank], case, x, weights)
 
 
 @pytest.mark.parametrize("rank", [1, 2])
-def test_compiled_model_matches_reference_with_equal_sizes(rank, rng):
+def test_compiled_model_matches_reference_with_equal_sizes(functions, rank, rng):
     """The traced (predict) path, channels_first, output spatial == output channels."""
     case = {"kernel_size": 1, "strides": 1, "dilation_rate": 1, "padding": "valid", "depth_multiplier": 2,
             "data_format": "channels_first", "dtype": "float32", "use_bias": True}
     x, weights = _random_problem(rank, case, rng, spatial=(4,) * rank, channels=2)
-    model = FUNCTIONS[rank](
+    model = functions[rank](
         keras.Sequential([keras.Input(x.shape[1:])]),
         kernel_size=1, depth_multiplier=2, data_format="channels_first", weights=weights, activation="tanh",
     )
@@ -172,14 +171,14 @@ def test_compiled_model_matches_reference_with_equal_sizes(rank, rng):
     np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-5)
 
 
-def test_unequal_strides_with_a_larger_common_factor(rng):
+def test_unequal_strides_with_a_larger_common_factor(functions, rng):
     """Strides (4, 2): convolution at stride 2, then every other row."""
     for padding, data_format in itertools.product(["valid", "same"], ["channels_last", "channels_first"]):
         case = {"kernel_size": (3, 2), "strides": (4, 2), "dilation_rate": 1, "padding": padding,
                 "depth_multiplier": 2, "data_format": data_format, "dtype": "float64", "use_bias": True}
         for spatial in [(9, 7), (12, 8), (3, 2)]:
             x, weights = _random_problem(2, case, rng, spatial=spatial, channels=2)
-            _check(2, case, x, weights)
+            _check(functions[2], case, x, weights)
 
 
 # strides > 1 together with dilation_rate > 1, all of it: both ranks and data
@@ -206,6 +205,6 @@ def _strided_dilated_params():
 
 
 @pytest.mark.parametrize(("rank", "case", "spatial"), _strided_dilated_params())
-def test_strides_with_dilation_match_reference(rank, case, spatial, rng):
+def test_strides_with_dilation_match_reference(functions, rank, case, spatial, rng):
     x, weights = _random_problem(rank, case, rng, spatial=spatial, channels=2)
-    _check(rank, case, x, weights)
+    _check(functions[rank], case, x, weights)

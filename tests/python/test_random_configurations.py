@@ -1,5 +1,8 @@
-"""Property-based tests: random valid configurations agree with the NumPy reference;
-random invalid ones fail at construction with ValueError/TypeError naming the argument."""
+"""Random valid configurations agree with the NumPy reference; random invalid ones fail at construction.
+
+Property-based (hypothesis): a failure at construction is our ValueError or
+TypeError naming the argument; whole numbers in any R form are accepted exactly.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +15,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from reference import depthwise_conv
 
-from kerasr_bridge import arguments, layer_depthwise_conv_1d, layer_depthwise_conv_2d
+from kerasr_bridge import arguments
 from kerasr_bridge.r_values import R_NA
-
-FUNCTIONS = {1: layer_depthwise_conv_1d, 2: layer_depthwise_conv_2d}
 
 
 def _sizes(draw, rank, at_least_one_above_1):
@@ -57,18 +58,18 @@ def valid_configs(draw, strided_and_dilated=False):
 
 
 @given(valid_configs())
-def test_random_valid_configurations_match_the_reference(config):
-    _check_against_reference(config)
+def test_random_valid_configurations_match_the_reference(functions, config):
+    _check_against_reference(functions, config)
 
 
 @given(valid_configs(strided_and_dilated=True))
-def test_random_strided_and_dilated_configurations_match_the_reference(config):
+def test_random_strided_and_dilated_configurations_match_the_reference(functions, config):
     """strides > 1 and dilation_rate > 1 in every example (unequal, on the same or different axes)."""
     assert max(config["strides"]) > 1 and max(config["dilation_rate"]) > 1
-    _check_against_reference(config)
+    _check_against_reference(functions, config)
 
 
-def _check_against_reference(config):
+def _check_against_reference(functions, config):
     rank, channels, spatial = config["rank"], config["channels"], config["spatial"]
     rng = np.random.default_rng(config["seed"])
     shape = (
@@ -85,7 +86,7 @@ def _check_against_reference(config):
         weights.append(bias)
     arguments = {k: config[k] for k in ("kernel_size", "strides", "dilation_rate", "padding",
                                         "depth_multiplier", "data_format", "use_bias")}
-    y = FUNCTIONS[rank](x, weights=weights, **arguments)
+    y = functions[rank](x, weights=weights, **arguments)
     expected = depthwise_conv(x, kernel, bias, config["strides"], config["padding"], config["dilation_rate"],
                               config["data_format"])
     np.testing.assert_allclose(keras.ops.convert_to_numpy(y), expected, rtol=1e-5, atol=1e-5)
@@ -117,16 +118,16 @@ bad_strings = st.one_of(
 
 
 @given(rank=st.sampled_from([1, 2]), argument=st.sampled_from(NUMERIC_ARGUMENTS), value=bad_numbers)
-def test_random_invalid_numbers_fail_at_construction(rank, argument, value):
+def test_random_invalid_numbers_fail_at_construction(functions, rank, argument, value):
     arguments = {"kernel_size": 3, argument: value}
     with pytest.raises((ValueError, TypeError), match=f"`{argument}`"):
-        FUNCTIONS[rank](**arguments)
+        functions[rank](**arguments)
 
 
 @given(rank=st.sampled_from([1, 2]), argument=st.sampled_from(["padding", "data_format"]), value=bad_strings)
-def test_random_invalid_strings_fail_at_construction(rank, argument, value):
+def test_random_invalid_strings_fail_at_construction(functions, rank, argument, value):
     with pytest.raises((ValueError, TypeError), match=f"`{argument}`"):
-        FUNCTIONS[rank](kernel_size=3, **{argument: value})
+        functions[rank](kernel_size=3, **{argument: value})
 
 
 @given(value=st.one_of(st.integers(1, 2**31 - 1), st.integers(1, 2**31 - 1).map(float),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DRIVER = ROOT / "examples" / "main_job.py"
 
 # Trains from R too (Rscript, kerasrbridge): the JAX and PyTorch runs deselect it.

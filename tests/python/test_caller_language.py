@@ -1,4 +1,10 @@
-"""Values quoted in messages: Python syntax for Python callers, R syntax for calls from R; R's NA kept."""
+"""Messages speak the caller's language, and R's entry point hands errors back as values.
+
+Values quoted in messages read in Python syntax for Python callers and in R
+syntax for calls from R, bounded whatever the input's size; R's NA is kept
+(and told apart from NaN by its bits). ``from_r.call()`` returns an error with
+reticulate's class names, and R functions carry their R formals as signature.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Configs, .keras files, and callables in place of named Keras objects."""
+"""Layers survive their config and .keras files bit for bit, our subclasses included.
+
+Callables given in place of named Keras objects are kept and applied by fit().
+"""
 
 import keras
 import numpy as np
@@ -11,8 +14,6 @@ from kerasr_bridge import (
     layer_depthwise_conv_1d,
     layer_depthwise_conv_2d,
 )
-
-FUNCTIONS = {1: layer_depthwise_conv_1d, 2: layer_depthwise_conv_2d}
 
 CONFIG_CASES = [
     pytest.param(1, {"kernel_size": 3}, id="1d-defaults"),
@@ -35,8 +36,8 @@ CONFIG_CASES = [
 
 
 @pytest.mark.parametrize(("rank", "kwargs"), CONFIG_CASES)
-def test_config_round_trip(rank, kwargs):
-    layer = FUNCTIONS[rank](**kwargs)
+def test_config_round_trip(functions, rank, kwargs):
+    layer = functions[rank](**kwargs)
     config = layer.get_config()
     clone = type(layer).from_config(config)
     assert type(clone) is type(layer)
@@ -48,7 +49,7 @@ def test_config_round_trip(rank, kwargs):
 
 
 def test_unequal_strides_class_is_registered_and_round_trips():
-    # Built directly: layer_depthwise_conv_2d builds it on TensorFlow only (test_backends.py).
+    # Built directly: layer_depthwise_conv_2d builds it on TensorFlow only (test_backend_differences.py).
     layer = UnequalStridesDepthwiseConv2D(kernel_size=3, strides=(2, 1))
     assert keras.saving.get_registered_name(UnequalStridesDepthwiseConv2D) == (
         "kerasr_bridge>UnequalStridesDepthwiseConv2D"
@@ -109,7 +110,7 @@ def test_unequal_strides_and_channels_first_classes_are_in_the_saved_model(tmp_p
         layer_depthwise_conv_2d(keras.Sequential(), kernel_size=3, strides=(1, 2), input_shape=(9, 9, 2)),
         kernel_size=1, data_format="channels_first", depth_multiplier=2,
     )
-    # Our subclasses on TensorFlow, plain Keras layers elsewhere (test_backends.py); saved either way.
+    # Our subclasses on TensorFlow, plain Keras layers elsewhere (test_backend_differences.py); saved either way.
     if keras.backend.backend() == "tensorflow":
         assert [type(layer) for layer in model.layers] == [UnequalStridesDepthwiseConv2D, ChannelsFirstDepthwiseConv2D]
     x = rng.normal(size=(2, 9, 9, 2))
@@ -144,7 +145,7 @@ def _clip(w):
 
 
 @pytest.mark.parametrize("rank", [1, 2])
-def test_plain_callables_are_accepted_and_a_constraint_is_applied_by_fit(rank, rng):
+def test_plain_callables_are_accepted_and_a_constraint_is_applied_by_fit(functions, rank, rng):
     spatial = (8,) * rank
     calls = []
 
@@ -158,7 +159,7 @@ def test_plain_callables_are_accepted_and_a_constraint_is_applied_by_fit(rank, r
     def regularizer(w):
         return 0.01 * keras.ops.sum(keras.ops.square(w))
 
-    model = FUNCTIONS[rank](
+    model = functions[rank](
         keras.Sequential(),
         kernel_size=3,
         input_shape=(*spatial, 2),

@@ -22,13 +22,10 @@ from kerasr_bridge import (
     ChannelsFirstDepthwiseConv1D,
     ChannelsFirstDepthwiseConv2D,
     UnequalStridesDepthwiseConv2D,
-    layer_depthwise_conv_1d,
-    layer_depthwise_conv_2d,
 )
 
 BACKEND = keras.backend.backend()
 ON_TENSORFLOW = BACKEND == "tensorflow"
-FUNCTIONS = {1: layer_depthwise_conv_1d, 2: layer_depthwise_conv_2d}
 PLAIN = {1: keras.layers.DepthwiseConv1D, 2: keras.layers.DepthwiseConv2D}
 CHANNELS_FIRST = {1: ChannelsFirstDepthwiseConv1D, 2: ChannelsFirstDepthwiseConv2D}
 SAVED = Path(__file__).parents[1] / "fixtures" / "saved_on_tensorflow"
@@ -43,7 +40,7 @@ def _bias_case(rank, rng):
 
 
 @pytest.mark.parametrize("rank", [1, 2])
-def test_plain_keras_channels_first_bias_is_wrong_on_tensorflow_only(rank, rng):
+def test_plain_keras_channels_first_bias_is_wrong_on_tensorflow_only(functions, rank, rng):
     x, weights, expected = _bias_case(rank, rng)
     plain = PLAIN[rank](1, data_format="channels_first")
     plain.build(x.shape)
@@ -54,7 +51,7 @@ def test_plain_keras_channels_first_bias_is_wrong_on_tensorflow_only(rank, rng):
     else:
         np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
     # Ours is right on every backend, whichever class it builds.
-    ours = FUNCTIONS[rank](x, kernel_size=1, data_format="channels_first", weights=weights)
+    ours = functions[rank](x, kernel_size=1, data_format="channels_first", weights=weights)
     np.testing.assert_allclose(keras.ops.convert_to_numpy(ours), expected, rtol=1e-5, atol=1e-5)
 
 
@@ -72,7 +69,7 @@ def test_plain_keras_unequal_strides_fail_on_tensorflow_only(rng):
 
 
 @pytest.mark.parametrize("rank", [1, 2])
-def test_subclasses_are_built_on_tensorflow_only(rank):
+def test_subclasses_are_built_on_tensorflow_only(functions, rank):
     cases = [({"data_format": "channels_first"}, CHANNELS_FIRST[rank])]
     if rank == 2:
         cases += [
@@ -80,11 +77,11 @@ def test_subclasses_are_built_on_tensorflow_only(rank):
             ({"strides": (1, 3), "dilation_rate": 2, "data_format": "channels_first"}, UnequalStridesDepthwiseConv2D),
         ]
     for kwargs, subclass in cases:
-        layer = FUNCTIONS[rank](kernel_size=3, **kwargs)
+        layer = functions[rank](kernel_size=3, **kwargs)
         assert type(layer) is (subclass if ON_TENSORFLOW else PLAIN[rank]), kwargs
     # Where no defect applies, the plain class everywhere.
     for kwargs in ({}, {"data_format": "channels_first", "use_bias": False}, {"strides": 2, "dilation_rate": 2}):
-        assert type(FUNCTIONS[rank](kernel_size=3, **kwargs)) is PLAIN[rank], kwargs
+        assert type(functions[rank](kernel_size=3, **kwargs)) is PLAIN[rank], kwargs
 
 
 def _saved_cases():

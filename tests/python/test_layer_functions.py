@@ -1,4 +1,9 @@
-"""Signatures, object-first composition and pipe()."""
+"""The two layer functions: keras3's signature, and what each kind of ``object`` gets.
+
+No object gives the plain Keras layer, a Sequential model gets the layer added
+and comes back, an array, backend tensor or ``keras.Input`` is passed through
+(integer and Fortran-order arrays cast once); ``pipe()`` composes left to right.
+"""
 
 import inspect
 

@@ -1,0 +1,12 @@
+"""Layer calls with known outputs, shared by the in-process tests and the ones that rerun them in a fresh process."""
+
+# A batch of 0: (rank, input shape, kwargs, expected output shape).
+BATCH_OF_ZERO = [
+    (2, (0, 5, 5, 2), {"kernel_size": 2}, (0, 4, 4, 2)),
+    (2, (0, 5, 5, 2), {"kernel_size": 2, "depth_multiplier": 3}, (0, 4, 4, 6)),
+    (2, (0, 2, 5, 5), {"kernel_size": 2, "data_format": "channels_first"}, (0, 2, 4, 4)),
+    (2, (0, 5, 5, 2), {"kernel_size": 2, "strides": (2, 1)}, (0, 2, 4, 2)),
+    (2, (0, 5, 5, 2), {"kernel_size": 2, "strides": (2, 1), "padding": "same", "depth_multiplier": 3}, (0, 3, 5, 6)),
+    (1, (0, 5, 2), {"kernel_size": 2, "depth_multiplier": 3, "activation": "relu"}, (0, 4, 6)),
+    (1, (0, 2, 5), {"kernel_size": 2, "data_format": "channels_first"}, (0, 2, 4)),
+]
