@@ -6,8 +6,9 @@ loads wherever this package is imported (in R: wherever it is attached).
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import keras
 
@@ -95,17 +96,155 @@ class ChannelsFirstDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D)
     """
 
 
+# --------------------------------------------------------------------------- unequal strides by output phase
+# UnequalStridesDepthwiseConv2D splits its OUTPUT by phase. With strides
+# (s1, s2) and period p = lcm(s1, s2), the output rows u, u + p // s1, ... and
+# columns v, v + p // s2, ... (phase (u, v)) are the windows of one convolution
+# at the equal stride (p, p) over the whole input, shifted by (s1 * u, s2 * v).
+# TensorFlow's own padding ("same" or "valid") and a few zero taps added to the
+# kernel place each phase's windows, so the input is not copied; one stack per
+# axis interleaves the phases. Every output is computed once, with the
+# kernel's taps plus those zeros: for strides (2, 1), k = 3, padding "same",
+# 7/6 of the native arithmetic (one phase needs a zero column).
+
+
+class _PhaseConv(NamedTuple):
+    """One equal-stride convolution of the output-phase route."""
+
+    padding: str  # TensorFlow's own padding for it: "same" or "valid"
+    zero_taps: tuple[tuple[int, int], ...]  # zeros added before and after the kernel, per spatial axis
+
+
+class _PhasePlan(NamedTuple):
+    """How UnequalStridesDepthwiseConv2D computes one input size (see the comment above)."""
+
+    period: int  # lcm of the strides: the stride of every phase convolution
+    phases: tuple[int, ...]  # output phases per spatial axis: period // stride
+    sizes: tuple[int, ...]  # the layer's output sizes; the interleaved phases are cropped to them
+    input_pads: tuple[tuple[int, int], ...] | None  # explicit padding, only where no convolution lines up without
+    convs: tuple[_PhaseConv, ...]  # one per phase (u, v), u-major
+
+
+@functools.lru_cache(maxsize=1024)
+def _zero_taps(size: int, kernel: int, period: int, shift: int, count: int, padding: str) -> tuple[int, int] | None:
+    """The fewest zero taps (before, after) that make a stride-``period`` convolution with ``padding`` give
+    ``count`` outputs over ``size`` positions, output i covering positions ``period * i + shift + a`` for
+    ``a < kernel`` (positions outside the input being zeros); None if none does."""
+    best: tuple[int, int] | None = None
+    limit = 2 * period + kernel
+    for before in range(limit + 1):
+        for after in range(limit + 1):
+            extent = before + kernel + after
+            if padding == "valid":
+                got, offset = (size - extent) // period + 1, before
+            else:  # TensorFlow's "same": ceil(size / period) outputs, half the padding (rounded down) before
+                got = -(-size // period)
+                offset = before - max((got - 1) * period + extent - size, 0) // 2
+            if got == count and offset == shift and (best is None or before + after < sum(best)):
+                best = (before, after)
+    return best
+
+
+def _phase_convs(
+    sizes: tuple[int, ...],
+    kernel_size: tuple[int, ...],
+    strides: tuple[int, ...],
+    period: int,
+    geometry_: list[tuple[int, int, int]],
+    paddings: tuple[str, ...],
+) -> tuple[_PhaseConv, ...] | None:
+    """One convolution per output phase, each with the fewest taps; None if some phase has none."""
+    phases = [period // stride for stride in strides]
+    convs = []
+    for u in range(phases[0]):
+        for v in range(phases[1]):
+            best: tuple[int, _PhaseConv] | None = None
+            for padding in paddings:
+                taps = tuple(
+                    _zero_taps(size, kernel, period, stride * phase - before, per_phase, padding)
+                    for size, kernel, stride, phase, (_, per_phase, before) in zip(
+                        sizes, kernel_size, strides, (u, v), geometry_
+                    )
+                )
+                if any(tap is None for tap in taps):
+                    continue
+                cost = math.prod(kernel + sum(tap) for kernel, tap in zip(kernel_size, taps))  # type: ignore[arg-type]
+                if best is None or cost < best[0]:
+                    best = (cost, _PhaseConv(padding, taps))  # type: ignore[arg-type]
+            if best is None:
+                return None
+            convs.append(best[1])
+    return tuple(convs)
+
+
+@functools.lru_cache(maxsize=256)
+def _phase_plan(
+    sizes: tuple[int, ...], kernel_size: tuple[int, ...], strides: tuple[int, ...], padding: str
+) -> _PhasePlan | None:
+    """The output-phase route for one input size (dilation 1); None where the layer has no output."""
+    period = math.lcm(*strides)
+    phases = tuple(period // stride for stride in strides)
+    geometry_ = []  # per axis: output size, outputs per phase, padding before (as the layer pads)
+    for size, kernel, stride, count in zip(sizes, kernel_size, strides, phases):
+        if padding == "same":
+            out = -(-size // stride)
+            before = max((out - 1) * stride + kernel - size, 0) // 2
+        else:
+            out, before = (size - kernel) // stride + 1, 0
+        if out <= 0:
+            return None
+        geometry_.append((out, -(-out // count), before))
+    outputs = tuple(out for out, _, _ in geometry_)
+    convs = _phase_convs(sizes, kernel_size, strides, period, geometry_, ("same", "valid"))
+    if convs is not None:
+        return _worth_it(_PhasePlan(period, phases, outputs, None, convs), kernel_size, strides)
+    # No plan without a copy: pad the input explicitly (as the layer pads it, plus at the end what the
+    # last phase's last window needs) and run every phase "valid" over it.
+    pads, padded = [], []
+    for size, kernel, stride, count, (_, per_phase, before) in zip(sizes, kernel_size, strides, phases, geometry_):
+        needed = stride * (count - 1) + (per_phase - 1) * period + kernel
+        pads.append((before, max(needed - before - size, 0)))
+        padded.append(size + sum(pads[-1]))
+    convs = _phase_convs(tuple(padded), kernel_size, strides, period, [(o, n, 0) for o, n, _ in geometry_], ("valid",))
+    if convs is None:
+        return None
+    return _worth_it(_PhasePlan(period, phases, outputs, tuple(pads), convs), kernel_size, strides)
+
+
+def _worth_it(plan: _PhasePlan, kernel_size: tuple[int, ...], strides: tuple[int, ...]) -> _PhasePlan | None:
+    """``plan`` unless its taps per output (zeros included) reach the gcd route's: that route computes
+    (s1 * s2 / gcd^2) windows of the kernel's taps for every output it keeps."""
+    taps = sum(math.prod(k + sum(zeros) for k, zeros in zip(kernel_size, conv.zero_taps)) for conv in plan.convs)
+    gcd_route = math.prod(kernel_size) * math.prod(strides) // math.gcd(*strides) ** 2
+    return plan if taps < gcd_route * len(plan.convs) else None
+
+
+def _interleave(parts: list[Any], axis: int) -> Any:
+    """Parts 0..n-1 interleaved along ``axis``: result[i * n + j] = parts[j][i] (one stack, then a free reshape)."""
+    if len(parts) == 1:
+        return parts[0]
+    stacked = keras.ops.stack(parts, axis=axis + 1)
+    dims = list(stacked.shape)
+    shape = [-1, *dims[1:axis], dims[axis] * dims[axis + 1], *dims[axis + 2 :]]
+    return keras.ops.reshape(stacked, shape)
+
+
 @keras.saving.register_keras_serializable(package="kerasr_bridge")
 class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D):
     """``DepthwiseConv2D`` that also runs with unequal strides such as ``(2, 1)``.
 
     TensorFlow's depthwise kernels only accept equal row and column strides
-    and fail at call time otherwise. This layer convolves at the common
-    stride (the gcd) over explicitly padded input and then keeps every
-    k-th row/column, which selects exactly the windows the requested strides
-    select; with ``dilation_rate > 1`` too, since the dilation only widens
-    each window. Only layers with unequal strides, on the TensorFlow backend,
-    are built from this class; it computes correctly on every backend.
+    and fail at call time otherwise. This layer splits its output by phase:
+    each phase is one convolution at the equal stride lcm(strides), placed by
+    TensorFlow's own padding and a few zero taps in the kernel, and the phases
+    are interleaved (see the comment above ``_PhaseConv``). With
+    ``dilation_rate > 1``, with unknown spatial sizes, or where that costs
+    more taps, it convolves at the common stride (the gcd) over explicitly
+    padded input and keeps every k-th row/column instead. Only layers with
+    unequal strides, on the TensorFlow backend, are built from this class; it
+    computes correctly on every backend. One difference from a native
+    convolution: a zero tap multiplies an input one position beyond the
+    window, so an infinite or NaN input there makes that output NaN.
 
     ``import kerasr_bridge`` registers it (``library(kerasrbridge)`` in R): a saved
     model holding it loads wherever the package is imported.
@@ -135,12 +274,62 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
         return shape[1:-1] if self.data_format == "channels_last" else shape[2:]
 
     def call(self, inputs: Any) -> Any:
+        # Measured (benchmarks/bench_unequal_strides.py; benchmarks/RESULTS.md, "Unequal strides"): the
+        # output-phase route is the fastest of the routes tried; the gcd route it replaces computed every
+        # stride-gcd window and dropped most of them (3-13x the native cost of the same arithmetic).
+        shape = tuple(inputs.shape)
+        spatial = shape[1:3] if self.data_format == "channels_last" else shape[2:4]
+        plan = None
+        if max(self.dilation_rate) == 1 and all(isinstance(size, int) for size in spatial):
+            plan = _phase_plan(tuple(spatial), tuple(self.kernel_size), tuple(self.strides), self.padding)
+        outputs = self._gcd_route(inputs, spatial) if plan is None else self._phase_route(inputs, plan)
+        return self._bias_and_activation(outputs)
+
+    def _phase_route(self, inputs: Any, plan: _PhasePlan) -> Any:
+        """The output-phase route (see the comment above ``_PhaseConv``)."""
+        # On the CPU, Keras's TensorFlow backend transposes channels_first to channels_last around every
+        # depthwise_conv; transposing once here spares one pair of transposes per phase.
+        transpose = self.data_format == "channels_first" and keras.backend.backend() == "tensorflow"
+        data_format = "channels_last" if transpose else self.data_format
+        x = keras.ops.transpose(inputs, (0, 2, 3, 1)) if transpose else inputs
+        row_axis = 1 if data_format == "channels_last" else 2
+        if plan.input_pads is not None:
+            pads = [(0, 0)] * 4
+            pads[row_axis : row_axis + 2] = plan.input_pads
+            x = keras.ops.pad(x, pads)
+        parts = []
+        for conv in plan.convs:
+            kernel = self.kernel
+            if any(before or after for before, after in conv.zero_taps):
+                kernel = keras.ops.pad(kernel, [*conv.zero_taps, (0, 0), (0, 0)])
+            parts.append(
+                keras.ops.depthwise_conv(x, kernel, strides=plan.period, padding=conv.padding, data_format=data_format)
+            )
+        row_phases, col_phases = plan.phases
+        rows = [_interleave(parts[u * col_phases : (u + 1) * col_phases], row_axis + 1) for u in range(row_phases)]
+        outputs = _interleave(rows, row_axis)
+        got = tuple(outputs.shape[row_axis : row_axis + 2])
+        if got != plan.sizes:  # the last phases' extra windows, where a phase count does not divide the size
+            rows_out, cols_out = plan.sizes
+            if data_format == "channels_last":
+                outputs = outputs[:, :rows_out, :cols_out, :]
+            else:
+                outputs = outputs[:, :, :rows_out, :cols_out]
+        return keras.ops.transpose(outputs, (0, 3, 1, 2)) if transpose else outputs
+
+    def _gcd_route(self, inputs: Any, spatial: tuple[Any, ...]) -> Any:
+        """Convolve at the gcd of the strides over the explicitly padded input and keep every k-th row/column.
+
+        Kept for dilation > 1 (Keras's TensorFlow backend runs a strided dilated convolution as a stride-1
+        one plus subsampling, so per-phase convolutions would each cost a whole stride-1 pass) and for
+        unknown spatial sizes (padding "valid" only; "same" refuses them in __call__).
+        """
         common = math.gcd(*self.strides)
         pads = [(0, 0)] * 4
         if self.padding == "same":
             spatial_axes = (1, 2) if self.data_format == "channels_last" else (2, 3)
             for axis, size, stride, kernel, dilation in zip(
-                spatial_axes, self._spatial(inputs.shape), self.strides, self.kernel_size, self.dilation_rate
+                spatial_axes, spatial, self.strides, self.kernel_size, self.dilation_rate
             ):
                 extent = (kernel - 1) * dilation + 1
                 total = max((-(-size // stride) - 1) * stride + extent - size, 0)
@@ -155,10 +344,8 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
         )
         step_rows, step_cols = (stride // common for stride in self.strides)
         if self.data_format == "channels_last":
-            outputs = outputs[:, ::step_rows, ::step_cols, :]
-        else:
-            outputs = outputs[:, :, ::step_rows, ::step_cols]
-        return self._bias_and_activation(outputs)
+            return outputs[:, ::step_rows, ::step_cols, :]
+        return outputs[:, :, ::step_rows, ::step_cols]
 
 
 
