@@ -51,6 +51,13 @@ call_bridge <- function(name) {
   }
   result <- do.call(entry, c(list(name), args))
   if (inherits(result, "kerasr_bridge.from_r.RError")) raise_python_error(result, call)
+  if (inherits(result, "kerasr_bridge.from_r.RWarned")) {
+    # Python's warnings for R (reticulate hands none over), e.g. a callable a saved model cannot restore.
+    for (message in unlist(result$warnings)) {
+      warning(structure(class = c("kerasrbridge_warning", "warning", "condition"), list(message = message, call = call)))
+    }
+    result <- result$value
+  }
   result
 }
 
@@ -80,6 +87,10 @@ to_python <- function(value) {
 # A primitive (such as abs) has none, and reticulate cannot convert it: it
 # goes as a closure with the formals args() shows.
 r_function <- function(fn) {
+  # keras3's wrapper of one of Keras's own functions (activation_gelu) goes as that function,
+  # so a saved model stores its name, as keras3's own layers do (see keras_function()).
+  keras_fn <- keras_function(fn)
+  if (!is.null(keras_fn)) return(keras_fn)
   if (is.primitive(fn)) {
     closure <- args(fn)
     if (is.null(closure)) return(fn)
@@ -89,6 +100,34 @@ r_function <- function(fn) {
   formals <- formals(fn)
   has_default <- vapply(formals, function(default) !identical(default, quote(expr = )), logical(1))
   bridge$from_r$r_function(fn, as.list(names(formals)), as.list(unname(has_default)))
+}
+
+# The Keras function a package's R wrapper only forwards to, or NULL. As keras3's
+# resolve_wrapper_py_obj_expr() reads its own wrappers: a plain function of a
+# package namespace whose last expression is `do.call(keras$a$b, args)` or
+# `keras$a$b(<its formals>)`. The path is looked up in our own `keras` module:
+# nothing of the wrapper's package is called. A user's closure is never one.
+keras_function <- function(fn) {
+  env <- environment(fn)
+  if (!identical(class(fn), "function") || is.null(env) || !isNamespace(env)) return(NULL)
+  last <- body(fn)
+  if (is.call(last) && identical(last[[1L]], as.name("{"))) last <- last[[length(last)]]
+  if (!is.call(last)) return(NULL)
+  if (identical(last[[1L]], quote(do.call)) && length(last) == 3L) {
+    target <- last[[2L]]
+  } else if (identical(lapply(as.list(last)[-1L], as.character), as.list(names(formals(fn))))) {
+    target <- last[[1L]]
+  } else {
+    return(NULL)
+  }
+  path <- character()
+  while (is.call(target) && identical(target[[1L]], as.name("$")) && is.name(target[[3L]])) {
+    path <- c(as.character(target[[3L]]), path)
+    target <- target[[2L]]
+  }
+  if (!identical(target, as.name("keras")) || !length(path)) return(NULL)
+  found <- tryCatch(Reduce(reticulate::py_get_attr, path, keras), error = function(e) NULL)
+  if (inherits(found, "python.builtin.object")) found else NULL
 }
 
 r_value <- function(value) {
@@ -101,6 +140,8 @@ r_value <- function(value) {
 # handlers written for keras3 or reticulate, `python.builtin.ValueError = `,
 # catch it too).
 raise_python_error <- function(error, call) {
-  classes <- c(paste0("kerasrbridge_", error$type), "kerasrbridge_error", unlist(error$classes), "error", "condition")
+  # An error the user's own R function raised keeps its R classes, first (reticulate 1.29+ hands them over).
+  r_classes <- setdiff(as.character(unlist(error$r_classes)), c("error", "condition"))
+  classes <- c(r_classes, paste0("kerasrbridge_", error$type), "kerasrbridge_error", unlist(error$classes), "error", "condition")
   stop(structure(class = classes, list(message = error$message, call = call)))
 }

@@ -7,7 +7,7 @@ from typing import Any
 
 import keras
 
-from kerasr_bridge import keras_internals
+from kerasr_bridge import keras_internals, user_code
 from kerasr_bridge.errors import INVALID, InvalidArgument, InvalidArgumentType, named
 from kerasr_bridge.extra_arguments import declared_input
 from kerasr_bridge.input_fit import (
@@ -58,6 +58,11 @@ def _add_to_sequential(model: keras.Sequential, layer: keras.layers.Layer) -> ke
         model.add(layer)
     except Exception as error:
         keras_internals.remove_added_layers(model, layers_before)
+        users = user_code.user_code_error(
+            error, layer, f"when added to the Sequential model {bounded(repr(model.name), 40)} (left unchanged)"
+        )
+        if users is not None:  # the user's own function raised: their error, under its argument
+            raise users from users.original
         message = (
             f"Invalid `object`: the layer {layer.name!r} cannot be added to the "
             f"Sequential model {model.name!r} (left unchanged): {backend_reason(error)}."
@@ -104,6 +109,9 @@ def _pass_through(layer: keras.layers.Layer, inputs: Any) -> Any:
     except Exception as error:
         if isinstance(error, INVALID):  # our own refusal, raised in the layer's __call__: it names its argument
             raise
+        users = user_code.user_code_error(error, layer, f"on `object` of shape {shape_text(shape)}")
+        if users is not None:  # the user's own function raised: their error, under its argument
+            raise users from users.original
         blamed = blamed_argument(layer, shape)
         message = (
             f"Invalid `{blamed}`: the layer {layer.name!r} failed on `object` of shape "

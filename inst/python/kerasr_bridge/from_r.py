@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kerasr_bridge import errors, functions, render
+from kerasr_bridge import errors, functions, render, user_code
 from kerasr_bridge.r_values import RValue
 
-__all__ = ["FUNCTIONS", "RError", "RValue", "call", "python_classes", "r_function"]
+__all__ = ["FUNCTIONS", "RError", "RValue", "RWarned", "call", "python_classes", "r_function"]
 
 # What R may call, by name: the R package's layer functions forward to these.
 FUNCTIONS: dict[str, Callable[..., Any]] = {
@@ -35,6 +35,17 @@ class RError:
     message: str
     type: str
     classes: list[str]
+    # The R condition's own classes where the user's R function raised it (reticulate 1.29+ hands them
+    # over as `r_class`; an R object, converted back by reticulate): R puts them first.
+    r_classes: Any = None
+
+
+@dataclass(frozen=True)
+class RWarned:
+    """A result together with the warnings R raises before returning it (reticulate hands over no warnings)."""
+
+    value: Any
+    warnings: list[str]
 
 
 def r_function(function: Any, formals: list[str] | None, defaults: list[bool] | None) -> Any:
@@ -90,6 +101,15 @@ def call(function_name: str, /, *unnamed: Any, **arguments: Any) -> Any:
     The R function passes its supplied arguments by name; ``unnamed`` holds
     what an R call left unnamed in ``...``.
     """
+    collected: list[str] = []
+    token = user_code.R_WARNINGS.set(collected)
+    try:
+        return _call(function_name, unnamed, arguments, collected)
+    finally:
+        user_code.R_WARNINGS.reset(token)
+
+
+def _call(function_name: str, unnamed: tuple[Any, ...], arguments: dict[str, Any], collected: list[str]) -> Any:
     with render.caller(render.R):
         try:
             function = FUNCTIONS.get(function_name)
@@ -101,9 +121,12 @@ def call(function_name: str, /, *unnamed: Any, **arguments: Any) -> Any:
                     f"received {len(unnamed)} unnamed: {render.describe(list(unnamed))}.",
                     "...",
                 )
-            return function(**arguments)
+            result = function(**arguments)
         except Exception as error:
             classes = python_classes(error)
             # The class R names the error by: the first one left in `classes` (ValueError for ours).
             type_name = classes[0].rpartition(".")[2]
-            return RError(render.bounded(str(error), render.MAX_MESSAGE_CHARS), type_name, classes)
+            original = error.original if isinstance(error, user_code.UserCodeError) else None
+            r_classes = getattr(original, "r_class", None)
+            return RError(render.bounded(str(error), render.MAX_MESSAGE_CHARS), type_name, classes, r_classes)
+        return RWarned(result, collected) if collected else result

@@ -18,7 +18,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from kerasr_bridge import arguments, extra_arguments, geometry, render, upstream_fixes
+from kerasr_bridge import arguments, extra_arguments, geometry, render, upstream_fixes, user_code
 from kerasr_bridge.errors import InvalidArgument, InvalidArgumentType
 from kerasr_bridge.keras_objects import as_keras_object
 
@@ -134,6 +134,10 @@ def build_layer(spec: LayerSpec, given: dict[str, Any], object: Any = None) -> k
         # Read by compose_layer: an empty Sequential starts with this Input, and an
         # `object` that contradicts it is refused naming the argument that declared it.
         extra_arguments.declare_input(layer, extra_arguments.declaration(given["kwargs"], batch_size, input_shape))
+    callables = user_code.user_callables(config)
+    # Kept on the layer so that an error raised by one of them is blamed on its argument (compose.py).
+    user_code.remember(layer, callables)
+    user_code.warn_unsaveable(callables)
     if weights is not None:
         layer.build(geometry.batch_shape(None, (None,) * spec.rank, channels, config["data_format"]))
         layer.set_weights([np.asarray(w, dtype=layer.variable_dtype) for w in weights])

@@ -1,0 +1,197 @@
+"""The user's own callables in a layer: who raised, and whether a saved model can restore them.
+
+A layer may hold the user's functions (an activation, initializer, regularizer
+or constraint written in R or Python). When one of them raises, the error is
+the user's, not a fault of ``object``: :func:`user_code_error` finds, in the
+traceback, the frame of the callable that raised and names its argument,
+keeping the user's text and the original exception (as ``__cause__``).
+
+A saved model stores a callable by name: Keras's own functions and those
+registered with ``keras.saving.register_keras_serializable`` load again; an R
+function (reticulate's wrapper, stored as ``builtins.function``) never does,
+and a Python lambda only with ``safe_mode=False``. :func:`warn_unsaveable`
+warns at construction, in the caller's language, since saving is Keras's own
+code (``model.save()``, ``to_json()``, ``clone_model()``) that never passes
+through us.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import traceback
+import types
+import warnings
+from contextvars import ContextVar
+from typing import Any
+
+import keras
+
+from kerasr_bridge.render import MAX_MESSAGE_CHARS, bounded, spell
+
+# The layer arguments that may hold a user's callable.
+CALLABLE_ARGUMENTS = (
+    "activation",
+    "depthwise_initializer",
+    "bias_initializer",
+    "depthwise_regularizer",
+    "bias_regularizer",
+    "activity_regularizer",
+    "depthwise_constraint",
+    "bias_constraint",
+)
+
+# Where a layer keeps its user callables by argument (set by remember()).
+_ATTRIBUTE = "_kerasr_bridge_user_callables"
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_KERAS_FRAME = ("Exception encountered when calling", "Arguments received by", "\u2022")
+
+
+# Set by kerasr_bridge.from_r.call: R collects the warnings and raises them as R warnings (reticulate
+# does not hand Python warnings over). A context variable, like the caller's language, so threads keep
+# their own.
+R_WARNINGS: ContextVar[list[str] | None] = ContextVar("kerasr_bridge_r_warnings", default=None)
+
+
+class UnsaveableCallableWarning(UserWarning):
+    """A layer holds a callable that a saved model cannot restore; ``argument`` names it."""
+
+    def __init__(self, message: str, argument: str) -> None:
+        super().__init__(message)
+        self.argument = argument
+
+
+class UserCodeError(RuntimeError):
+    """The user's own callable raised while the layer ran; ``__cause__`` is the user's exception.
+
+    ``argument`` names the layer argument that held the callable, ``original``
+    is the exception the user's code raised (also ``__cause__``).
+    """
+
+    def __init__(self, message: str, argument: str, original: BaseException) -> None:
+        super().__init__(message)
+        self.argument = argument
+        self.original = original
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.argument, self.original))
+
+
+def is_r_function(value: Any) -> bool:
+    """Whether ``value`` is reticulate's Python wrapper around an R function (1.28's and 1.46's)."""
+    code = getattr(value, "__code__", None)
+    return code is not None and code.co_name == "python_function" and "rpytools" in code.co_filename
+
+
+def _is_keras_own(value: Any) -> bool:
+    return getattr(value, "__module__", "").startswith("keras.") or isinstance(
+        value,
+        (
+            keras.layers.Layer,
+            keras.initializers.Initializer,
+            keras.regularizers.Regularizer,
+            keras.constraints.Constraint,
+        ),
+    )
+
+
+def user_callables(config: dict[str, Any]) -> dict[str, Any]:
+    """The callables in ``config`` that are the user's own (not names, not Keras's own objects)."""
+    return {
+        argument: value
+        for argument in CALLABLE_ARGUMENTS
+        if callable(value := config.get(argument)) and not isinstance(value, str) and not _is_keras_own(value)
+    }
+
+
+def remember(layer: keras.layers.Layer, callables: dict[str, Any]) -> None:
+    if callables:
+        object.__setattr__(layer, _ATTRIBUTE, callables)
+
+
+def _unsaveable_reason(value: Any) -> str | None:
+    if is_r_function(value):
+        return "an R function"
+    if isinstance(value, types.LambdaType) and value.__name__ == "<lambda>":
+        return "a Python lambda"
+    return None
+
+
+def warn_unsaveable(callables: dict[str, Any]) -> None:
+    """Warn once per argument whose callable a saved model cannot restore, saying what to pass instead."""
+    for argument, value in callables.items():
+        what = _unsaveable_reason(value)
+        if what is None:
+            continue
+        instead = spell(
+            "a Keras name (e.g. activation='gelu') or a function registered with "
+            "keras.saving.register_keras_serializable()",
+            'a Keras name (e.g. activation = "gelu") or a keras3 function such as activation_gelu',
+        )
+        saving = spell("model.save(), to_json(), clone_model()", "save_model(), to_json(), clone_model()")
+        load = " (a lambda loads only with safe_mode=False)" if what == "a Python lambda" else ""
+        message = (
+            f"`{argument}` is {what}: a saved model ({saving}) will not restore it{load}; to save the model, "
+            f"pass {instead}."
+        )
+        message = bounded(message, MAX_MESSAGE_CHARS)
+        collected = R_WARNINGS.get()
+        if collected is not None:
+            collected.append(message)
+        else:
+            warnings.warn(UnsaveableCallableWarning(message, argument), stacklevel=4)
+
+
+def _raised_by(frame: types.FrameType, value: Any) -> bool:
+    """Whether ``frame`` runs ``value`` (its code, and for a closure the same closed-over values)."""
+    function = value if inspect.isfunction(value) else inspect.getattr_static(type(value), "__call__", None)
+    code = getattr(function, "__code__", None)
+    if code is None or frame.f_code is not code:
+        return False
+    if not inspect.isfunction(value):
+        return frame.f_locals.get("self") is value
+    # reticulate's wrapper shares its code for every R function: the wrapped R function tells them apart.
+    cells = value.__closure__ or ()
+    return all(frame.f_locals.get(name, cell) is cell.cell_contents for name, cell in zip(code.co_freevars, cells))
+
+
+def original_exception(error: BaseException) -> BaseException:
+    """The exception the user's code raised: Keras re-raises it as a new one of the same class, its frame added."""
+    context = error.__context__
+    if error.__suppress_context__ and type(context) is type(error) and _KERAS_FRAME[0] in str(error):
+        return context  # type: ignore[return-value]
+    return error
+
+
+def user_text(error: BaseException) -> str:
+    """The user's own message, on one line: no ANSI escapes, no Keras frame, no quotes ``str(KeyError)`` adds."""
+    text = error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else str(error)
+    lines = [line.strip() for line in _ANSI.sub("", text).splitlines()]
+    lines = [line for line in lines if line and not line.startswith(_KERAS_FRAME)]
+    return " ".join(lines) or type(error).__name__
+
+
+def user_code_error(error: BaseException, layer: keras.layers.Layer, where: str) -> UserCodeError | None:
+    """A :class:`UserCodeError` where ``error`` was raised inside one of the layer's user callables, else None.
+
+    ``where`` says what the layer was doing, for the message ("on `object` of shape c(2, 6, 6, 3)").
+    """
+    callables = getattr(layer, _ATTRIBUTE, None)
+    if not callables:
+        return None
+    original = original_exception(error)
+    frames = [frame for frame, _ in traceback.walk_tb(original.__traceback__)]
+    # The innermost matching frame: a user's activation may call the user's other functions.
+    for frame in reversed(frames):
+        for argument, value in callables.items():
+            if _raised_by(frame, value):
+                return _error(argument, layer, where, original)
+    return None
+
+
+def _error(argument: str, layer: keras.layers.Layer, where: str, original: BaseException) -> UserCodeError:
+    name = bounded(repr(layer.name), 40)
+    head = f"Invalid `{argument}`: your function raised an error in the layer {name} {where}: "
+    text = bounded(user_text(original), MAX_MESSAGE_CHARS - len(head) - 1)
+    return UserCodeError(f"{head}{text}.", argument, original)
