@@ -134,6 +134,8 @@ def build_layer(spec: LayerSpec, given: dict[str, Any], object: Any = None) -> k
         # Read by compose_layer: an empty Sequential starts with this Input, and an
         # `object` that contradicts it is refused naming the argument that declared it.
         extra_arguments.declare_input(layer, extra_arguments.declaration(given["kwargs"], batch_size, input_shape))
+    # A layer made from R renders R syntax in the messages its own checks raise later (a direct `lay(x)`).
+    render.remember_caller(layer)
     callables = user_code.user_callables(config)
     # Kept on the layer so that an error raised by one of them is blamed on its argument (compose.py).
     user_code.remember(layer, callables)

@@ -46,6 +46,22 @@ def caller(language: str) -> Iterator[None]:
         CALLER.reset(token)
 
 
+# The caller a layer was made for, kept on the layer (see remember_caller): its own checks, which run
+# later in its __call__ or build, render values in that language, on any later call.
+_LAYER_CALLER = "_kerasr_bridge_caller"
+
+
+def remember_caller(layer: Any) -> None:
+    """Keep the current caller's language on ``layer`` (only R's: Python's is the default)."""
+    if CALLER.get() == R:
+        object.__setattr__(layer, _LAYER_CALLER, R)  # object's: Keras tracks no plain string attribute
+
+
+def layer_caller(layer: Any) -> Any:
+    """Render for the language ``layer`` was made in (a context manager), else for the current caller."""
+    return caller(getattr(layer, _LAYER_CALLER, CALLER.get()))
+
+
 def spell(python: str, r: str) -> str:
     """The word(s) of a message that differ by language, e.g. ``spell("None", "NULL")``."""
     return r if CALLER.get() == R else python

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 import keras
 
-from kerasr_bridge import geometry
+from kerasr_bridge import geometry, render
 from kerasr_bridge.errors import InvalidArgument
 from kerasr_bridge.render import shape_text
 
@@ -49,6 +49,11 @@ class _BroadcastBias:
     3.15) therefore add the bias along the last spatial axis. The ``+``
     operator broadcasts the reshaped bias exactly, on every backend.
     """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # Messages raised while the layer runs quote values in the language it was made in (R or Python).
+        with render.layer_caller(self):
+            return super().__call__(*args, **kwargs)
 
     def call(self, inputs: Any) -> Any:
         outputs = keras.ops.depthwise_conv(
@@ -256,7 +261,8 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         inputs = args[0] if args else kwargs.get("inputs")
         if getattr(inputs, "shape", None) is not None:
-            self._check_spatial_known(inputs.shape)
+            with render.layer_caller(self):  # a layer made from R says R (a direct `lay(x)` too)
+                self._check_spatial_known(inputs.shape)
         return super().__call__(*args, **kwargs)
 
     def _check_spatial_known(self, input_shape: Any) -> None:
