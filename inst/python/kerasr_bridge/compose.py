@@ -18,7 +18,7 @@ from kerasr_bridge.input_fit import (
     received_shape,
 )
 from kerasr_bridge.inputs import as_layer_input, object_expected
-from kerasr_bridge.render import MAX_MESSAGE_CHARS, bounded, describe, shape_text
+from kerasr_bridge.render import MAX_MESSAGE_CHARS, bounded, describe, name_text, shape_text
 
 
 def _add_to_sequential(model: keras.Sequential, layer: keras.layers.Layer) -> keras.Sequential:
@@ -28,14 +28,14 @@ def _add_to_sequential(model: keras.Sequential, layer: keras.layers.Layer) -> ke
     received = received_shape(model)
     # `model.layers` leaves out the InputLayer, which counts here: a model with only an Input has a layer.
     layers_before = len(keras_internals.sequential_layers(model))
-    where = f"the input the layer receives in Sequential model {model.name!r}"
+    where = f"the input the layer receives in Sequential model {name_text(model.name)}"
     if declared is not None and layers_before:
         if received is None:
             arg = declared.shape_argument
             shown = declared.batch_shape if arg == "batch_input_shape" else declared.batch_shape[1:]
             raise InvalidArgument(
                 f"Invalid `{arg}`: expected it only for the first layer of a Sequential model (model "
-                f"{model.name!r} already has layers and no known input, so it would be ignored); "
+                f"{name_text(model.name)} already has layers and no known input, so it would be ignored); "
                 f"received {shape_text(shown)}.",
                 arg,
             )
@@ -48,8 +48,8 @@ def _add_to_sequential(model: keras.Sequential, layer: keras.layers.Layer) -> ke
     fit = fit_problem(layer, received if received is not None else declared.batch_shape if declared else ())
     if fit:
         raise InvalidArgument(
-            f"Invalid `object`: the layer {layer.name!r} cannot be added to the Sequential model "
-            f"{model.name!r} (left unchanged): {fit[1]}.",
+            f"Invalid `object`: the layer {name_text(layer.name)} cannot be added to the Sequential model "
+            f"{name_text(model.name)} (left unchanged): {fit[1]}.",
             "object",
         )
     try:
@@ -59,13 +59,13 @@ def _add_to_sequential(model: keras.Sequential, layer: keras.layers.Layer) -> ke
     except Exception as error:
         keras_internals.remove_added_layers(model, layers_before)
         users = user_code.user_code_error(
-            error, layer, f"when added to the Sequential model {bounded(repr(model.name), 40)} (left unchanged)"
+            error, layer, f"when added to the Sequential model {name_text(model.name)} (left unchanged)"
         )
         if users is not None:  # the user's own function raised: their error, under its argument
             raise users from users.original
         message = (
-            f"Invalid `object`: the layer {layer.name!r} cannot be added to the "
-            f"Sequential model {model.name!r} (left unchanged): {backend_reason(error)}."
+            f"Invalid `object`: the layer {name_text(layer.name)} cannot be added to the "
+            f"Sequential model {name_text(model.name)} (left unchanged): {backend_reason(error)}."
         )
         # Not chained: the backend's error (ANSI escapes, class names) is summarised above.
         raise InvalidArgument(bounded(message, MAX_MESSAGE_CHARS), "object") from None
@@ -96,7 +96,7 @@ def _pass_through(layer: keras.layers.Layer, inputs: Any) -> Any:
     fit = fit_problem(layer, shape)
     if fit:
         blamed, reason = fit
-        message = f"Invalid {named(*blamed)}: the layer {layer.name!r} cannot run on `object`: {reason}."
+        message = f"Invalid {named(*blamed)}: the layer {name_text(layer.name)} cannot run on `object`: {reason}."
         raise InvalidArgument(message, " and ".join(blamed))
     try:
         if shape[0] == 0 and not isinstance(inputs, keras.KerasTensor):
@@ -114,7 +114,7 @@ def _pass_through(layer: keras.layers.Layer, inputs: Any) -> Any:
             raise users from users.original
         blamed = blamed_argument(layer, shape)
         message = (
-            f"Invalid `{blamed}`: the layer {layer.name!r} failed on `object` of shape "
+            f"Invalid `{blamed}`: the layer {name_text(layer.name)} failed on `object` of shape "
             f"{shape_text(shape)}: {backend_reason(error)}."
         )
         raise InvalidArgument(bounded(message, MAX_MESSAGE_CHARS), blamed) from None

@@ -123,12 +123,24 @@ def extra_arguments(rank: int, kwargs: dict[str, Any]) -> dict[str, Any]:
         try:
             extra["dtype"] = keras.dtype_policies.get(dtype)
             ok = extra["dtype"].compute_dtype.startswith(("float", "bfloat"))
+            # A quantized policy ("int8_from_float32", "float8_from_float32", "int4_from_float32", GPTQ,
+            # AWQ) describes weights that quantize() makes; a new layer has none and fails at its first call.
+            quantized = getattr(extra["dtype"], "quantization_mode", None) is not None
         except (ValueError, TypeError, AttributeError):
-            ok = False
+            ok, quantized = False, False
+        if quantized:
+            raise invalid(
+                "dtype",
+                'a floating dtype name such as "float32" or "mixed_float16" (a quantized policy is '
+                "made by quantize() on a built layer, not at construction)",
+                dtype,
+            )
         if not ok:
             raise invalid("dtype", 'a floating dtype name such as "float32" or "float64"', dtype)
     if "name" in extra:
         extra["name"] = arguments.as_string(extra["name"], "name")
+        if "/" in extra["name"]:  # Keras's rule, said in our words before Keras says it in its own
+            raise invalid("name", 'a string without "/" (Keras uses "/" to separate scopes)', extra["name"])
     if "trainable" in extra:
         extra["trainable"] = arguments.as_bool(extra["trainable"], "trainable")
     if "weights" in extra:

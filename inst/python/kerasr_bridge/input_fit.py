@@ -95,6 +95,11 @@ def fit_problem(layer: keras.layers.Layer, shape: tuple[Any, ...]) -> tuple[tupl
     spatial = _spatial_sizes(layer, shape)
     if spatial is None:
         return None
+    if geometry.channels(shape, layer.data_format) is None:
+        # Keras would fail computing the kernel's shape ("unsupported operand type(s) for *").
+        axis = geometry.channel_axis(layer.data_format)
+        where = f'axis {axis}, data_format "{layer.data_format}"'
+        return ("object",), f"its input has an unknown number of channels ({where})"
     if geometry.channels(shape, layer.data_format) == 0:
         axis = geometry.channel_axis(layer.data_format)
         return ("object",), f'its input has 0 channels (axis {axis}, data_format "{layer.data_format}")'
@@ -139,5 +144,10 @@ def backend_reason(error: BaseException) -> str:
     """The backend's own words, short: no ANSI escapes, no Keras call frame, no op or device names."""
     lines = [line.strip() for line in _ANSI.sub("", str(error)).splitlines()]
     lines = [line for line in lines if line and not line.startswith(_KERAS_FRAME)]
-    reason = _DEVICE.sub("", _OP_SUFFIX.sub("", _FUNCTION_NODE.sub("", lines[0] if lines else ""))).rstrip(" .:")
+    reason = without_backend_noise(lines[0] if lines else "").rstrip(" .:")
     return bounded(reason or type(error).__name__, 160)
+
+
+def without_backend_noise(text: str) -> str:
+    """``text`` without TensorFlow's function-node, op and device names."""
+    return _DEVICE.sub("", _OP_SUFFIX.sub("", _FUNCTION_NODE.sub("", text)))

@@ -71,6 +71,8 @@ def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
         raise invalid("object", object_expected(), value, InvalidArgumentType)
     symbolic = isinstance(value, keras.KerasTensor)
     if symbolic or keras.ops.is_tensor(value):
+        if getattr(value, "sparse", False) or hasattr(value, "dense_shape"):  # tf.SparseTensor, sparse Input
+            raise invalid("object", "a dense tensor or array (depthwise convolutions take no sparse input)", value)
         _check_rank(layer, value)
         kind = keras.backend.standardize_dtype(value.dtype)
         if not (keras.backend.is_float_dtype(kind) or keras.backend.is_int_dtype(kind) or kind == "bool"):
@@ -80,8 +82,9 @@ def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
         converted = value if keras.backend.is_float_dtype(kind) else keras.ops.cast(value, dtype)
     elif hasattr(value, "__array__"):
         array = np.asarray(value)
-        # Logical arrays count as 0/1, as R's as.double() reads them.
-        if array.dtype.kind not in "biuf":
+        # Logical arrays count as 0/1, as R's as.double() reads them. ml_dtypes' bfloat16 and
+        # float8_e4m3fn are NumPy kind "V" but floats to Keras, which computes them (cast, like any float).
+        if array.dtype.kind not in "biuf" and not _is_keras_float(array.dtype):
             raise invalid("object", "a numeric array", array, InvalidArgumentType)
         _check_rank(layer, array)
         # R's NA is a signalling NaN: casting it sets the FP "invalid" flag, and
@@ -93,6 +96,13 @@ def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
     else:
         raise invalid("object", object_expected(), value, InvalidArgumentType)
     return converted
+
+
+def _is_keras_float(dtype: np.dtype) -> bool:
+    try:
+        return keras.backend.is_float_dtype(keras.backend.standardize_dtype(dtype))
+    except (ValueError, TypeError):
+        return False
 
 
 def _check_rank(layer: keras.layers.Layer, value: Any) -> None:

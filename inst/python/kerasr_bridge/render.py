@@ -62,6 +62,15 @@ def layer_caller(layer: Any) -> Any:
     return caller(getattr(layer, _LAYER_CALLER, CALLER.get()))
 
 
+# Longest quoted name of a layer or model: a name of any length keeps a message within MAX_MESSAGE_CHARS.
+MAX_NAME_CHARS = 40
+
+
+def name_text(name: str) -> str:
+    """A layer's or model's name in a message: quoted, and shortened where long."""
+    return repr(name) if len(name) <= MAX_NAME_CHARS - 2 else _shorter_string(name, MAX_NAME_CHARS, repr)
+
+
 def spell(python: str, r: str) -> str:
     """The word(s) of a message that differ by language, e.g. ``spell("None", "NULL")``."""
     return r if CALLER.get() == R else python
@@ -157,7 +166,15 @@ def _python_value(value: Any) -> str:
         else:
             summary = f" ({name} of length {len(value)})"
         return _python_scalar(value, MAX_VALUE_CHARS - len(summary))[0] + summary
+    if _is_array_like(value):
+        package = type(value).__module__.partition(".")[0]
+        return f"a {package} {name} of shape {tuple(value.shape)} and dtype {value.dtype}"
     return f"{bounded(repr(value), MAX_VALUE_CHARS - 20)} ({name})"
+
+
+def _is_array_like(value: Any) -> bool:
+    """A tensor-like object (a SparseTensor, ...) quoted by its shape and dtype, not a repr cut midway."""
+    return hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(value, np.generic)
 
 
 def _python_scalar(item: Any, width: int) -> tuple[str, bool]:
@@ -221,15 +238,36 @@ def _r_scalar(item: Any) -> str:
         return format(number, ".15g")
     if isinstance(item, str):
         return '"' + bounded(item, 40).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(item, (complex, np.complexfloating)):
+        # As R prints a complex number: 3+0i, 1-3.5i.
+        imaginary = float(item.imag)
+        sign = "-" if imaginary < 0 or (imaginary == 0 and math.copysign(1, imaginary) < 0) else "+"
+        return f"{_r_scalar(float(item.real))}{sign}{_r_scalar(abs(imaginary))}i"
+    if isinstance(item, (bytes, bytearray, np.void)):
+        # R's raw values: a raw vector arrives as a bytearray, an element of a raw array as bytes.
+        raw = bytes(item)
+        if len(raw) == 1:
+            return f"as.raw(0x{raw[0]:02x})"
+        shown = ", ".join(f"0x{byte:02x}" for byte in raw[:SHOWN_ELEMENTS])
+        more = ", ..." if len(raw) > SHOWN_ELEMENTS else ""
+        length = f" (a raw vector of length {len(raw)})" if more else ""
+        return f"as.raw(c({shown}{more})){length}"
     if isinstance(item, RValue):
         return item.description
     if callable(item):
         return "a function"
+    if _is_array_like(item):
+        try:
+            dims = ", ".join("NA" if size is None else str(int(size)) for size in item.shape)
+        except (TypeError, ValueError):
+            dims = "NA"
+        kind = f"{type(item).__module__.partition('.')[0]} {type(item).__name__}"
+        return f"a {kind} of dim c({dims}) and dtype {item.dtype}"
     return f"a Python object of class {type(item).__module__}.{type(item).__qualname__}"
 
 
 def _is_scalar(item: Any) -> bool:
-    return item is None or isinstance(item, (bool, int, float, str, np.generic))
+    return item is None or isinstance(item, (bool, int, float, complex, str, np.generic))
 
 
 def _r_element(item: Any, width: int) -> tuple[str, bool]:
@@ -291,10 +329,27 @@ def _r_value(value: Any) -> str:
     return _r_element(value, MAX_VALUE_CHARS - len(summary))[0] + summary
 
 
+# R's names for what reticulate makes of an R array (a character array becomes NumPy objects holding
+# str, a raw array single bytes). Other dtypes (bfloat16, ...) have no R type and keep NumPy's name.
+_R_ARRAY_KINDS = {
+    "b": "logical",
+    "i": "integer",
+    "u": "integer",
+    "f": "double",
+    "c": "complex",
+    "U": "character",
+    "O": "character",
+    "S": "raw",
+    "V": "raw",
+}
+
+
 def _r_array(array: np.ndarray) -> str:
     if array.ndim == 0:
         return _r_scalar(array.item())
-    kind = {"b": "logical", "i": "integer", "u": "integer", "f": "double"}.get(array.dtype.kind, str(array.dtype))
+    kind = _R_ARRAY_KINDS.get(array.dtype.kind, str(array.dtype))
+    if array.dtype.kind == "O" and not all(isinstance(item, str) for item in array.flat[:SHOWN_ELEMENTS]):
+        kind = "list"
     dims = ", ".join(map(str, array.shape))
     head = f"a {kind} array of dim c({dims}) (c("
     # R arrays arrive in Fortran order: R's own element order, which is the C order of the

@@ -27,7 +27,8 @@ from typing import Any
 
 import keras
 
-from kerasr_bridge.render import MAX_MESSAGE_CHARS, bounded, spell
+from kerasr_bridge.input_fit import without_backend_noise
+from kerasr_bridge.render import MAX_MESSAGE_CHARS, bounded, name_text, spell
 
 # The layer arguments that may hold a user's callable.
 CALLABLE_ARGUMENTS = (
@@ -169,7 +170,7 @@ def user_text(error: BaseException) -> str:
     text = error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else str(error)
     lines = [line.strip() for line in _ANSI.sub("", text).splitlines()]
     lines = [line for line in lines if line and not line.startswith(_KERAS_FRAME)]
-    return " ".join(lines) or type(error).__name__
+    return without_backend_noise(" ".join(lines)).strip() or type(error).__name__
 
 
 def user_code_error(error: BaseException, layer: keras.layers.Layer, where: str) -> UserCodeError | None:
@@ -191,7 +192,7 @@ def user_code_error(error: BaseException, layer: keras.layers.Layer, where: str)
 
 
 def _error(argument: str, layer: keras.layers.Layer, where: str, original: BaseException) -> UserCodeError:
-    name = bounded(repr(layer.name), 40)
+    name = name_text(layer.name)
     head = f"Invalid `{argument}`: your function raised an error in the layer {name} {where}: "
     text = bounded(user_text(original), MAX_MESSAGE_CHARS - len(head) - 1)
     return UserCodeError(f"{head}{text}.", argument, original)
