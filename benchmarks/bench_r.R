@@ -27,6 +27,8 @@ quick <- "--quick" %in% commandArgs(trailingOnly = TRUE)
 
 # --keras3 (the current stack): keras3 is loaded too, for its round trip side by side.
 with_keras3 <- "--keras3" %in% commandArgs(trailingOnly = TRUE)
+# --floor-only: section (c) alone, with twice the repetitions (for a loaded machine).
+floor_only <- "--floor-only" %in% commandArgs(trailingOnly = TRUE)
 suppressPackageStartupMessages({
   library(bench)
   if (with_keras3) library(keras3)
@@ -192,7 +194,7 @@ bench_data_path <- function() {
 # repetition, no warm loops. Ratios are medians of per-repetition ratios.
 bench_floor <- function() {
   shape <- if (quick) c(4L, 64L, 64L, 32L) else c(32L, 64L, 64L, 32L)
-  reps <- if (quick) 5L else 15L
+  reps <- if (quick) 5L else if (floor_only) 31L else 15L
   set.seed(3)
   x <- array(stats::rnorm(prod(shape)), shape)
   small <- array(stats::rnorm(1 * 8 * 8 * shape[4]), c(1L, 8L, 8L, shape[4]))
@@ -334,7 +336,7 @@ cat(sprintf("## kerasrbridge benchmarks from R: %s\n\nDevice: %s\n\n",
             if (quick) "quick run (smoke test sizes; not for quoting)" else "full run", device()))
 cat(md_table(c("", ""), list(
   c("command", paste0("`Rscript benchmarks/bench_r.R", if (quick) " --quick" else "",
-                      if (with_keras3) " --keras3" else "", "`")),
+                      if (with_keras3) " --keras3" else "", if (floor_only) " --floor-only" else "", "`")),
   c("keras3", if (with_keras3) as.character(utils::packageVersion("keras3")) else "not loaded"),
   c("load average (1, 5, 15 min) at the start", load_average()),
   c("R", paste(R.version$major, R.version$minor, sep = ".")),
@@ -346,7 +348,9 @@ cat(md_table(c("", ""), list(
   c("keras", py_versions$keras),
   c("tensorflow", py_versions$tensorflow)
 )), "\n\n")
-cat(bench_overhead(), "\n\n")
-cat(bench_data_path(), "\n\n")
+if (!floor_only) {
+  cat(bench_overhead(), "\n\n")
+  cat(bench_data_path(), "\n\n")
+}
 cat(bench_floor(), "\n\n")
 cat(sprintf("Total time: %.0f s\n", bench::hires_time() - start))
