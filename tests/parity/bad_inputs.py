@@ -39,7 +39,10 @@ ENVIRONMENT = Bad("environment", "new.env()", RValue(["environment"], [0]))
 DATE = Bad("date", 'as.Date("2026-01-01")', RValue(["Date"], [1]))
 NA = Bad("NA", "NA", R_NA)
 NA_CHARACTER = Bad("NA_character", "NA_character_", R_NA)
-R_OBJECTS = [FACTOR, DATA_FRAME, ENVIRONMENT, DATE]
+# R values with a Python form whose words are R's in a message (issue 17): 3+0i, as.raw(0x03).
+COMPLEX = Bad("complex", "3+0i", 3 + 0j)
+RAW = Bad("raw", "as.raw(3)", bytearray(b"\x03"))
+R_OBJECTS = [FACTOR, DATA_FRAME, ENVIRONMENT, DATE, COMPLEX, RAW]
 
 SIZE_VALUES = [
     Bad("2.5", "2.5", 2.5), Bad("zero", "0", 0.0), Bad("negative", "-1L", -1), NA,
@@ -78,9 +81,12 @@ KERAS_OBJECT_VALUES = [
     Bad("function_of_none", "function() 1", lambda: 1),
 ]
 NAME_VALUES = [Bad("number", "3", 3.0), Bad("empty", '""', ""), NA, Bad("TRUE", "TRUE", True),
-               Bad("vector", 'c("a", "b")', ["a", "b"]), FACTOR]
+               Bad("vector", 'c("a", "b")', ["a", "b"]), FACTOR, Bad("slash", '"a/b"', "a/b"), RAW]
 DTYPE_VALUES = [Bad("int32", '"int32"', "int32"), Bad("nonsense", '"nonsense"', "nonsense"), Bad("number", "3", 3.0),
-                Bad("TRUE", "TRUE", True), FACTOR]
+                Bad("TRUE", "TRUE", True), FACTOR, COMPLEX,
+                # Quantized policies Keras lists: they describe weights quantize() makes, refused at construction.
+                *(Bad(p, f'"{p}"', p) for p in ("int8_from_float32", "float8_from_float32", "int4_from_float32",
+                                                  "int8_from_mixed_bfloat16"))]
 WEIGHTS_VALUES = [
     Bad("number", "3", 3.0), Bad("character", 'list("a")', ["a"]), Bad("long_vector", "rep(3, 300)", [3.0] * 300),
     Bad("wrong_shape", "list(array(1, c(2, 2, 1, 1)))", [np.ones((2, 2, 1, 1))]), DATA_FRAME,
@@ -184,6 +190,12 @@ def _sequential(*shape: int) -> Any:
     return lambda: keras.Sequential([keras.Input(shape)])
 
 
+def _input(*shape: int | None) -> Any:
+    import keras
+
+    return keras.Input(shape)
+
+
 def _r_array(*shape: int) -> str:
     return f"array(0.5, c({', '.join(map(str, shape))}))"
 
@@ -213,6 +225,10 @@ def _object_cases() -> list[ObjectCase]:
             ("kernel_larger_than_input", "kernel_size", _r_array(2, *(2,) * rank, 3), _array(2, *(2,) * rank, 3)),
             ("batch0_kernel_larger", "kernel_size", _r_array(0, *(2,) * rank, 3), _array(0, *(2,) * rank, 3)),
             ("batch0_zero_channels", "object", _r_array(0, *spatial, 0), _array(0, *spatial, 0)),
+            ("complex_array", "object", f"array(1+0i, c({', '.join(map(str, good))}))",
+             lambda good=good: np.full(good, 1 + 0j)),
+            ("unknown_channels", "object", f"keras$Input(shape = list({'8L, ' * rank}NULL))",
+             lambda spatial=spatial: _input(*spatial, None)),
         ]
         for label, argument, r_object, py_object in values:
             cases.append(
@@ -237,6 +253,13 @@ def _object_cases() -> list[ObjectCase]:
             ("na_input_shape_vs_sequential", "input_shape", _r_sequential(*good[1:]), _sequential(*good[1:]),
              f"input_shape = c(NA, {', '.join(['8'] * (rank - 1) + ['3'])})",
              {"input_shape": [R_NA] + [8.0] * (rank - 1) + [3.0]}),
+        ]
+        small = (2,) * rank
+        contradictions += [  # a long layer name: the message quotes it shortened, within 300 characters
+            ("long_name_kernel_larger", "kernel_size", _r_array(2, *small, 3), _array(2, *small, 3),
+             'name = strrep("n", 3000)', {"name": "n" * 3000}),
+            ("long_name_in_sequential", "object", _r_sequential(*small, 3), _sequential(*small, 3),
+             'name = strrep("n", 3000)', {"name": "n" * 3000}),
         ]
         for label, argument, r_object, py_object, r_args, py_args in contradictions:
             cases.append(ObjectCase(f"{rank}d-{label}", rank, argument, r_object, py_object,

@@ -37,7 +37,7 @@ CASES = {
     "array of long strings": (
         np.array(["w" * 300] * 6),
         "an array of shape (6,) and dtype <U300",
-        "a <U300 array of dim c(6)",
+        "a character array of dim c(6)",  # R's word for it (issue 17, item 5)
     ),
 }
 
