@@ -280,9 +280,12 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
         return shape[1:-1] if self.data_format == "channels_last" else shape[2:]
 
     def call(self, inputs: Any) -> Any:
-        # Measured (benchmarks/bench_unequal_strides.py; benchmarks/RESULTS.md, "Unequal strides"): the
-        # output-phase route is the fastest of the routes tried; the gcd route it replaces computed every
-        # stride-gcd window and dropped most of them (3-13x the native cost of the same arithmetic).
+        # Why the output-phase route (benchmarks/bench_unequal_strides.py; RESULTS.md, "Unequal strides"):
+        # strides (2, 1) on 32x128x64x32 cost 1.93x / 1.55x (float32 / float64) the native stride-1 conv
+        # of the same arithmetic with oneDNN, 1.42x / 1.23x without (AMD's path), against 6.3x / 4.1x and
+        # 5.2x / 3.5x for the gcd route, which computed every stride-gcd window and sliced with a step.
+        # It was the fastest of the five routes tried, except the stride-1 conv + even-row slice with
+        # oneDNN in float32 (2.1x against 3.2x in one scratch run), which is slower everywhere else.
         shape = tuple(inputs.shape)
         spatial = shape[1:3] if self.data_format == "channels_last" else shape[2:4]
         plan = None
