@@ -76,7 +76,7 @@ DEBIAN_ENV := KERASRBRIDGE_STACK=debian
 CURRENT_ENV := KERASRBRIDGE_STACK=current RETICULATE_PYTHON=$(PY_CURRENT) R_LIBS=$(RLIB_CURRENT):$(RLIB)
 
 .PHONY: setup setup-debian setup-current setup-jax setup-torch apt r-package \
-	test test-debian test-current test-jax test-torch test-python test-r lint \
+	test test-debian test-current test-jax test-torch test-python-debian test-r-debian lint \
 	docs demo bench clean
 
 setup: setup-debian
@@ -190,12 +190,12 @@ endef
 
 test: test-debian test-current test-jax test-torch
 
-test-debian: lint test-python test-r
+test-debian: lint test-python-debian test-r-debian
 
 # The parity suite gets a pytest process of its own: embedding R (rpy2) sets
 # LD_LIBRARY_PATH to R's, and Pythons that other tests start would then load
 # Debian's libpython instead of their own.
-test-python: setup-debian
+test-python-debian: setup-debian
 	$(DEBIAN_ENV) $(PY) -m pytest --doctest-modules $(PYDIR)/kerasr_bridge $(PY_SUITE)
 	$(DEBIAN_ENV) $(PY) -m pytest tests/parity
 	$(DEBIAN_ENV) $(PY) -m pytest tests/install
@@ -203,7 +203,7 @@ test-python: setup-debian
 
 # keras3 is not installed here (it needs reticulate >= 1.42), so it may not be
 # forced; the current stack checks with it.
-test-r: setup-debian
+test-r-debian: setup-debian
 	$(call rcheck,$(BUILD)/debian,$(DEBIAN_ENV) _R_CHECK_FORCE_SUGGESTS_=false)
 
 test-current: setup-current

@@ -413,7 +413,7 @@ def test_strides_sentence_fits_each_rank():
 
 
 def test_the_multiworker_example_time_is_stated_once():
-    """README and the example's header give the same time (tests/python/test_distribution.py, which
+    """README and the example's header give the same time (tests/python/processes/test_data_parallel_training.py, which
     runs the example, holds its printed wall time to it)."""
     readme = re.search(r"multiworker_custom_loop\.py`.*?takes about (\d+) s on 2 idle cores",
                        _blanks_collapsed(README.read_text(encoding="utf-8")))

@@ -1,6 +1,6 @@
 # Golden fixtures: cases computed by an independent NumPy reference
 # (tests/fixtures/make_fixtures.py, tests/reference.py), checked from R here
-# and from Python in tests/python/test_fixtures.py.
+# and from Python in tests/python/test_golden_fixtures.py.
 
 fixture_file <- test_path("..", "fixtures", "depthwise_cases.json")
 
