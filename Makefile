@@ -160,7 +160,8 @@ $(RLIB_CURRENT)/.installed: $(wildcard $(RSRC)/*.tar.gz) | apt
 	touch $@
 
 # The package itself, for the examples, benchmarks and the main-job test.
-r-package: $(VENV)/.installed
+# Installing the R package needs R only (no Python: nothing is loaded).
+r-package: | apt
 	mkdir -p $(RLIB)
 	R CMD INSTALL --no-test-load --library=$(RLIB) . >/dev/null
 
@@ -200,6 +201,7 @@ test-python-debian: setup-debian
 	$(DEBIAN_ENV) $(PY) -m pytest tests/parity
 	$(DEBIAN_ENV) $(PY) -m pytest tests/install
 	$(DEBIAN_ENV) $(PY) -m pytest tests/docs
+	$(DEBIAN_ENV) $(PY) -m pytest tests/backends
 
 # keras3 is not installed here (it needs reticulate >= 1.42), so it may not be
 # forced; the current stack checks with it.
@@ -210,6 +212,7 @@ test-current: setup-current
 	$(CURRENT_ENV) $(PY_CURRENT) -m pytest tests/parity
 	$(CURRENT_ENV) $(PY_CURRENT) -m pytest tests/install
 	$(CURRENT_ENV) $(PY_CURRENT) -m pytest tests/docs
+	$(CURRENT_ENV) $(PY_CURRENT) -m pytest tests/backends
 	$(call rcheck,$(BUILD)/current,$(CURRENT_ENV))
 
 test-jax: setup-jax

@@ -41,15 +41,16 @@
 install_kerasrbridge <- function(envname = "r-keras",
                                  backend = Sys.getenv("KERAS_BACKEND", "tensorflow"),
                                  gpu = NA, python = NULL, extra_packages = NULL) {
+  call <- sys.call()
   if (!is.character(envname) || length(envname) != 1L || is.na(envname) || !nzchar(envname)) {
-    stop(install_error("envname", "a non-empty string, an environment name or path", envname))
+    stop(install_error("envname", "a non-empty string, an environment name or path", envname, call))
   }
   if (!is.character(backend) || length(backend) != 1L ||
       !sub("-(cpu|gpu)$", "", backend) %in% c("tensorflow", "jax", "torch")) {
-    stop(install_error("backend", '"tensorflow", "jax" or "torch"', backend))
+    stop(install_error("backend", '"tensorflow", "jax" or "torch"', backend, call))
   }
   if (!is.logical(gpu) || length(gpu) != 1L) {
-    stop(install_error("gpu", "TRUE, FALSE or NA", gpu))
+    stop(install_error("gpu", "TRUE, FALSE or NA", gpu, call))
   }
   packages <- c(
     # A local folder: pip builds the bundled package (hatchling, nothing written there).
@@ -89,11 +90,11 @@ torch_index_options <- function(backend, gpu) {
 }
 
 # Checked here, in R, unlike every other argument: Python may not exist yet.
-install_error <- function(arg, expected, value) {
+install_error <- function(arg, expected, value, call) {
   received <- paste(utils::capture.output(dput(value)), collapse = " ")
   if (nchar(received) > 60L) received <- paste0(substr(received, 1L, 57L), "...")
   structure(class = c("kerasrbridge_ValueError", "kerasrbridge_error", "error", "condition"), list(
     message = sprintf("Invalid `%s`: expected %s; received %s.", arg, expected, received),
-    call = sys.call(-1L)
+    call = call
   ))
 }

@@ -26,7 +26,7 @@ test_that("layer_depthwise_conv_1d() has exactly keras3's formals", {
   expect_identical(formals(layer_depthwise_conv_1d), formals(keras3_layer_depthwise_conv_1d))
 })
 
-test_that("the exports are the two layer functions and `keras`", {
+test_that("the exports are the two layer functions, `keras` and install_kerasrbridge()", {
   expect_setequal(getNamespaceExports("kerasrbridge"),
-                  c("keras", "layer_depthwise_conv_1d", "layer_depthwise_conv_2d"))
+                  c("keras", "layer_depthwise_conv_1d", "layer_depthwise_conv_2d", "install_kerasrbridge"))
 })
