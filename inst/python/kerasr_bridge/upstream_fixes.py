@@ -191,11 +191,8 @@ def _phase_plan(
     phases = tuple(period // stride for stride in strides)
     geometry_ = []  # per axis: output size, outputs per phase, padding before (as the layer pads)
     for size, kernel, stride, count in zip(sizes, kernel_size, strides, phases):
-        if padding == "same":
-            out = -(-size // stride)
-            before = max((out - 1) * stride + kernel - size, 0) // 2
-        else:
-            out, before = (size - kernel) // stride + 1, 0
+        out = geometry.output_size(size, kernel, stride, padding)
+        before = geometry.same_padding(size, kernel, stride)[0] if padding == "same" else 0
         if out <= 0:
             return None
         geometry_.append((out, -(-out // count), before))
@@ -275,10 +272,6 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
                 "object",
             )
 
-    def _spatial(self, shape: Any) -> tuple[Any, ...]:
-        shape = tuple(shape)
-        return shape[1:-1] if self.data_format == "channels_last" else shape[2:]
-
     def call(self, inputs: Any) -> Any:
         # Why the output-phase route (benchmarks/bench_unequal_strides.py; RESULTS.md, "Unequal strides"):
         # strides (2, 1) on 32x128x64x32 cost 1.93x / 1.55x (float32 / float64) the native stride-1 conv
@@ -286,8 +279,7 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
         # 5.2x / 3.5x for the gcd route, which computed every stride-gcd window and sliced with a step.
         # It was the fastest of the five routes tried, except the stride-1 conv + even-row slice with
         # oneDNN in float32 (2.1x against 3.2x in one scratch run), which is slower everywhere else.
-        shape = tuple(inputs.shape)
-        spatial = shape[1:3] if self.data_format == "channels_last" else shape[2:4]
+        spatial = geometry.spatial_sizes(inputs.shape, self.data_format)
         plan = None
         if max(self.dilation_rate) == 1 and all(isinstance(size, int) for size in spatial):
             plan = _phase_plan(tuple(spatial), tuple(self.kernel_size), tuple(self.strides), self.padding)
@@ -337,12 +329,10 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
         pads = [(0, 0)] * 4
         if self.padding == "same":
             spatial_axes = (1, 2) if self.data_format == "channels_last" else (2, 3)
-            for axis, size, stride, kernel, dilation in zip(
-                spatial_axes, spatial, self.strides, self.kernel_size, self.dilation_rate
+            for axis, size, stride, extent in zip(
+                spatial_axes, spatial, self.strides, geometry.kernel_extents(self.kernel_size, self.dilation_rate)
             ):
-                extent = (kernel - 1) * dilation + 1
-                total = max((-(-size // stride) - 1) * stride + extent - size, 0)
-                pads[axis] = (total // 2, total - total // 2)
+                pads[axis] = geometry.same_padding(size, extent, stride)
         outputs = keras.ops.depthwise_conv(
             keras.ops.pad(inputs, pads),
             self.kernel,
