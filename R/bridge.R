@@ -85,7 +85,13 @@ to_python <- function(value) {
   if (inherits(value, "python.builtin.object")) return(value)
   if (is.function(value)) return(r_function(value))
   if (is.object(value) || !(is.atomic(value) || is.list(value))) return(r_value(value))
-  if (is.list(value)) return(lapply(value, function(item) if (is.null(item)) item else to_python(item)))
+  if (is.list(value)) {
+    items <- lapply(value, function(item) if (is.null(item)) item else to_python(item))
+    # An unnamed list goes as kerasr_bridge's RList, a tuple (an atomic vector arrives as a Python
+    # list), so that a message can write it as R does, list(1, 2), not c(1, 2).
+    if (length(items) && is.null(names(value))) return(r_list(items))
+    return(items)
+  }
   if (is.double(value) || !anyNA(value)) return(value)
   if (!is.null(dim(value))) {
     if (is.logical(value) || is.integer(value)) storage.mode(value) <- "double"
@@ -142,6 +148,12 @@ keras_function <- function(fn) {
   if (!identical(target, as.name("keras")) || !length(path)) return(NULL)
   found <- tryCatch(Reduce(reticulate::py_get_attr, path, keras), error = function(e) NULL)
   if (inherits(found, "python.builtin.object")) found else NULL
+}
+
+r_list <- function(items) {
+  # Not converted back: reticulate would turn the tuple into an R list again.
+  if (is.null(bridge_cache$r_values)) bridge_cache$r_values <- reticulate::import("kerasr_bridge.r_values", convert = FALSE)
+  bridge_cache$r_values$RList(items)
 }
 
 r_value <- function(value) {

@@ -9,7 +9,8 @@
 
 Each value is written twice: as an R user writes it, and as Python receives
 that R value (R's ``NA`` is ``R_NA``; factors, data.frames and environments
-are ``RValue`` descriptions; R functions are Python callables).
+are ``RValue`` descriptions; an unnamed R list is an ``RList``; R functions are
+Python callables).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from kerasr_bridge.r_values import R_NA, RValue
+from kerasr_bridge.r_values import R_NA, RList, RValue
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ SIZE_VALUES = [
     Bad("2.5", "2.5", 2.5), Bad("zero", "0", 0.0), Bad("negative", "-1L", -1), NA,
     Bad("NA_integer", "NA_integer_", R_NA), Bad("NaN", "NaN", float("nan")), Bad("Inf", "Inf", float("inf")),
     Bad("huge", "1e10", 1e10), Bad("string", '"3"', "3"), Bad("TRUE", "TRUE", True),
-    Bad("length3", "c(3, 3, 3)", [3.0, 3.0, 3.0]), Bad("mixed_list", 'list(3L, "a")', [3, "a"]),
-    Bad("vector_na", "c(3L, NA)", [3.0, R_NA]), Bad("list_na", "list(NA, 3)", [R_NA, 3.0]),
+    Bad("length3", "c(3, 3, 3)", [3.0, 3.0, 3.0]), Bad("mixed_list", 'list(3L, "a")', RList((3, "a"))),
+    Bad("vector_na", "c(3L, NA)", [3.0, R_NA]), Bad("list_na", "list(NA, 3)", RList((R_NA, 3.0))),
     Bad("matrix", "matrix(3, 2, 2)", np.full((2, 2), 3.0)), Bad("named_list", "list(a = 3)", {"a": 3.0}),
     Bad("function", "function(x) 3", _r_function), *R_OBJECTS,
 ]
@@ -88,8 +89,8 @@ DTYPE_VALUES = [Bad("int32", '"int32"', "int32"), Bad("nonsense", '"nonsense"', 
                 *(Bad(p, f'"{p}"', p) for p in ("int8_from_float32", "float8_from_float32", "int4_from_float32",
                                                   "int8_from_mixed_bfloat16"))]
 WEIGHTS_VALUES = [
-    Bad("number", "3", 3.0), Bad("character", 'list("a")', ["a"]), Bad("long_vector", "rep(3, 300)", [3.0] * 300),
-    Bad("wrong_shape", "list(array(1, c(2, 2, 1, 1)))", [np.ones((2, 2, 1, 1))]), DATA_FRAME,
+    Bad("number", "3", 3.0), Bad("character", 'list("a")', RList(("a",))), Bad("long_vector", "rep(3, 300)", [3.0] * 300),
+    Bad("wrong_shape", "list(array(1, c(2, 2, 1, 1)))", RList((np.ones((2, 2, 1, 1)),))), DATA_FRAME,
 ]
 
 
@@ -213,7 +214,7 @@ def _object_cases() -> list[ObjectCase]:
         k = {"kernel_size": 3.0}
         values = [
             ("string", "object", '"x"', lambda: "x"),
-            ("list", "object", "list(1, 2)", lambda: [1.0, 2.0]),
+            ("list", "object", "list(1, 2)", lambda: RList((1.0, 2.0))),
             ("TRUE", "object", "TRUE", lambda: True),
             ("NA", "object", "NA", lambda: R_NA),
             ("character_array", "object", f"array(\"a\", c({', '.join(map(str, good))}))",
@@ -247,7 +248,7 @@ def _object_cases() -> list[ObjectCase]:
              f"input_shape = c({other}, 3)", {"input_shape": [9.0] * rank + [3.0]}),
             ("batch_input_shape_vs_sequential", "batch_input_shape", _r_sequential(*good[1:]),
              _sequential(*good[1:]), f"batch_input_shape = list(NULL, {other}, 3)",
-             {"batch_input_shape": [None] + [9.0] * rank + [3.0]}),
+             {"batch_input_shape": RList((None, *[9.0] * rank, 3.0))}),
             ("batch0_input_shape_vs_array", "input_shape", _r_array(0, *spatial, 3), _array(0, *spatial, 3),
              f"input_shape = c({other}, 3)", {"input_shape": [9.0] * rank + [3.0]}),
             ("na_input_shape_vs_sequential", "input_shape", _r_sequential(*good[1:]), _sequential(*good[1:]),
@@ -310,7 +311,7 @@ HANDWRITTEN_CASES = [
     _bad("kernel_null", 2, {"kernel_size": None}, "kernel_size = NULL"),
     _bad("kernel_length3", 2, {"kernel_size": [3.0, 3.0, 3.0]}, "kernel_size = c(3, 3, 3)"),
     _bad("kernel_length2_for_1d", 1, {"kernel_size": [3.0, 3.0]}, "kernel_size = c(3, 3)"),
-    _bad("kernel_nested_list", 2, {"kernel_size": [[3.0, 3.0]]}, "kernel_size = list(list(3, 3))"),
+    _bad("kernel_nested_list", 2, {"kernel_size": RList((RList((3.0, 3.0)),))}, "kernel_size = list(list(3, 3))"),
     _bad("kernel_matrix", 2, {"kernel_size": np.full((2, 2), 3.0)}, "kernel_size = matrix(3, 2, 2)"),
     _bad("kernel_data_frame", 2, {"kernel_size": RValue(["data.frame"], [1, 1])}, "kernel_size = data.frame(a = 3)"),
     _bad("kernel_factor", 2, {"kernel_size": RValue(["factor"], [1])}, 'kernel_size = factor("3")'),
@@ -321,9 +322,9 @@ HANDWRITTEN_CASES = [
     _bad("strides_na", 1, {**K, "strides": R_NA}, "kernel_size = 3, strides = NA"),
     _bad("strides_string", 2, {**K, "strides": "2"}, 'kernel_size = 3, strides = "2"'),
     _bad("strides_length3", 2, {**K, "strides": [1.0, 1.0, 1.0]}, "kernel_size = 3, strides = c(1, 1, 1)"),
-    _bad("strides_zero", 2, {**K, "strides": [0, 1]}, "kernel_size = 3, strides = list(0L, 1L)"),
+    _bad("strides_zero", 2, {**K, "strides": RList((0, 1))}, "kernel_size = 3, strides = list(0L, 1L)"),
     _bad("dilation_negative", 2, {**K, "dilation_rate": -1.0}, "kernel_size = 3, dilation_rate = -1"),
-    _bad("dilation_na_in_list", 2, {**K, "dilation_rate": [1, R_NA]}, "kernel_size = 3, dilation_rate = list(1L, NA)"),
+    _bad("dilation_na_in_list", 2, {**K, "dilation_rate": RList((1, R_NA))}, "kernel_size = 3, dilation_rate = list(1L, NA)"),
     _bad("multiplier_2.5", 2, {**K, "depth_multiplier": 2.5}, "kernel_size = 3, depth_multiplier = 2.5"),
     _bad("multiplier_zero", 2, {**K, "depth_multiplier": 0.0}, "kernel_size = 3, depth_multiplier = 0"),
     _bad("multiplier_na", 1, {**K, "depth_multiplier": R_NA}, "kernel_size = 3, depth_multiplier = NA"),
@@ -363,14 +364,14 @@ HANDWRITTEN_CASES = [
     _bad("input_shape_length", 2, {**K, "input_shape": [8.0, 8.0]}, "kernel_size = 3, input_shape = c(8, 8)"),
     _bad("input_shape_na", 2, {**K, "input_shape": [8.0, R_NA, 3.0]},
          "kernel_size = 3, input_shape = c(8, NA, 3)"),
-    _bad("batch_input_shape_length", 2, {**K, "batch_input_shape": [None, 8.0, 8.0]},
+    _bad("batch_input_shape_length", 2, {**K, "batch_input_shape": RList((None, 8.0, 8.0))},
          "kernel_size = 3, batch_input_shape = list(NULL, 8, 8)"),
-    _bad("weights_shape", 2, {**K, "weights": [np.ones((2, 2, 1, 1))]},
+    _bad("weights_shape", 2, {**K, "weights": RList((np.ones((2, 2, 1, 1)),))},
          "kernel_size = 3, weights = list(array(1, c(2, 2, 1, 1)))"),
     _bad("weights_number", 2, {**K, "weights": 3.0}, "kernel_size = 3, weights = 3"),
-    _bad("weights_character", 2, {**K, "weights": ["a"]}, 'kernel_size = 3, weights = list("a")'),
+    _bad("weights_character", 2, {**K, "weights": RList(("a",))}, 'kernel_size = 3, weights = list("a")'),
     _bad("object_string", 2, {"object": "x", **K}, 'object = "x", kernel_size = 3', "object"),
-    _bad("object_list", 2, {"object": [1.0, 2.0], **K}, "object = list(1, 2), kernel_size = 3", "object"),
+    _bad("object_list", 2, {"object": RList((1.0, 2.0)), **K}, "object = list(1, 2), kernel_size = 3", "object"),
     _bad("object_rank", 2, {"object": np.ones((2, 5, 5)), **K},
          "object = array(1, c(2, 5, 5)), kernel_size = 3", "object"),
     _bad("object_rank_1d", 1, {"object": np.ones((2, 5, 5, 1)), **K},

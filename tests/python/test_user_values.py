@@ -120,3 +120,16 @@ def test_long_layer_names_keep_messages_within_300_characters(length: int, langu
         with pytest.raises(InvalidArgument) as caught:
             layer_depthwise_conv_2d(model, kernel_size=3, name=name)
         assert len(str(caught.value)) <= render.MAX_MESSAGE_CHARS
+
+
+def test_an_unnamed_r_list_reads_list_and_an_atomic_vector_c() -> None:
+    from kerasr_bridge.r_values import RList
+
+    with render.caller(render.R):
+        assert render.describe(RList((1.0, 2.0))) == "list(1, 2)"
+        assert render.describe([1.0, 2.0]) == "c(1, 2)"
+        with pytest.raises(InvalidArgument, match=r"received list\(1, 2, 3\)\.$"):
+            layer_depthwise_conv_2d(kernel_size=RList((1.0, 2.0, 3.0)))
+    # Every check takes an R list as the tuple it is.
+    layer = layer_depthwise_conv_2d(kernel_size=RList((3, 2)), strides=RList((1, 1)))
+    assert tuple(layer.kernel_size) == (3, 2)

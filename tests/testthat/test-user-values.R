@@ -47,3 +47,12 @@ test_that("a long layer or model name keeps every message within 300 characters"
     expect_length(model$layers, 0L)
   }
 })
+
+test_that("an unnamed R list reads list(...), an atomic vector c(...)", {
+  error <- expect_bridge_error(quote(layer_depthwise_conv_2d(kernel_size = list(1, 2, 3))), "kernel_size")
+  expect_match(conditionMessage(error), "received list(1, 2, 3).", fixed = TRUE)
+  error <- expect_bridge_error(quote(layer_depthwise_conv_2d(kernel_size = c(1, 2, 3))), "kernel_size")
+  expect_match(conditionMessage(error), "received c(1, 2, 3).", fixed = TRUE)
+  layer <- layer_depthwise_conv_2d(kernel_size = list(3L, 2L), strides = list(1L, 1L), input_shape = list(NULL, NULL, 3))
+  expect_identical(unlist(layer$kernel_size), c(3L, 2L))
+})

@@ -49,3 +49,14 @@ class RValue:
 
     def __repr__(self) -> str:
         return self.description
+
+
+class RList(tuple):  # type: ignore[type-arg]
+    """An unnamed R list, as the R package hands it over: a tuple that R messages write ``list(...)``.
+
+    reticulate delivers an atomic vector and an unnamed list alike, as a Python
+    list; messages would write both ``c(...)``. Every check takes it as the
+    tuple it is.
+    """
+
+    __slots__ = ()

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from kerasr_bridge.r_values import RValue, is_r_na
+from kerasr_bridge.r_values import RList, RValue, is_r_na
 
 PYTHON = "python"
 R = "r"
@@ -304,6 +304,9 @@ def _r_sequence(value: Mapping[Any, Any] | list[Any] | tuple[Any, ...], width: i
 
 
 def _r_function(value: list[Any] | tuple[Any, ...]) -> str:
+    # An unnamed R list (see to_python() in R/bridge.R) reads list(...), as R writes it.
+    if isinstance(value, RList):
+        return "list"
     return "c" if value and all(_is_scalar(item) and item is not None for item in value) else "list"
 
 
