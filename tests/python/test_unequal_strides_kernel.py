@@ -188,3 +188,20 @@ def test_gradients_match_the_gcd_route(rng):
             old = tf.reduce_sum(gcd_route(x, layer.kernel, (1, 3), padding, (1, 1), data_format) ** 2)
         for new_grad, old_grad in zip(tape.gradient(new, [x, layer.kernel]), tape.gradient(old, [x, layer.kernel])):
             np.testing.assert_allclose(new_grad.numpy(), old_grad.numpy(), **AGAINST_OLD["float64"])
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+@pytest.mark.parametrize("strides", [(2, 1), (1, 2), (3, 2)])
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_a_non_finite_input_reaches_only_the_outputs_whose_window_holds_it(rng, bad, strides, padding):
+    """Zero taps must not carry an inf or NaN (R's NA) into a neighbouring window's output."""
+    layer, kernel, bias = _layer(rng, 2, "float64", kernel_size=3, strides=strides, padding=padding)
+    for row, col in [(0, 0), (3, 4), (6, 7), (2, 1)]:
+        x = rng.uniform(-1, 1, size=(2, 7, 8, 2))
+        x[1, row, col, 0] = bad
+        got = keras.ops.convert_to_numpy(layer(keras.ops.convert_to_tensor(x)))
+        expected = depthwise_conv(x, kernel, bias, strides, padding, (1, 1), "channels_last")
+        # The same outputs are finite, and the finite ones agree.
+        np.testing.assert_array_equal(np.isfinite(got), np.isfinite(expected))
+        finite = np.isfinite(expected)
+        np.testing.assert_allclose(got[finite], expected[finite], **TOLERANCE["float64"])

@@ -244,9 +244,10 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
     more taps, it convolves at the common stride (the gcd) over explicitly
     padded input and keeps every k-th row/column instead. Only layers with
     unequal strides, on the TensorFlow backend, are built from this class; it
-    computes correctly on every backend. One difference from a native
-    convolution: a zero tap multiplies an input one position beyond the
-    window, so an infinite or NaN input there makes that output NaN.
+    computes correctly on every backend. A zero tap multiplies an input one
+    position beyond the window by 0, which is NaN for an infinite or NaN
+    input: inputs holding one take the gcd route, so every output sees
+    exactly its window, as in a native convolution.
 
     ``import kerasr_bridge`` registers it (``library(kerasrbridge)`` in R): a saved
     model holding it loads wherever the package is imported.
@@ -283,7 +284,19 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
         plan = None
         if max(self.dilation_rate) == 1 and all(isinstance(size, int) for size in spatial):
             plan = _phase_plan(tuple(spatial), tuple(self.kernel_size), tuple(self.strides), self.padding)
-        outputs = self._gcd_route(inputs, spatial) if plan is None else self._phase_route(inputs, plan)
+        if plan is None:
+            outputs = self._gcd_route(inputs, spatial)
+        elif not any(before or after for conv in plan.convs for before, after in conv.zero_taps):
+            outputs = self._phase_route(inputs, plan)
+        else:
+            # A zero tap multiplies an input one position beyond its window by 0, and 0 * inf or 0 * NaN
+            # (R's NA) is NaN: an output that must not see that input would. So inputs with a non-finite
+            # value take the gcd route, which reads every window exactly (one reduction more per call).
+            outputs = keras.ops.cond(
+                keras.ops.all(keras.ops.isfinite(inputs)),
+                lambda: self._phase_route(inputs, plan),
+                lambda: self._gcd_route(inputs, spatial),
+            )
         return self._bias_and_activation(outputs)
 
     def _phase_route(self, inputs: Any, plan: _PhasePlan) -> Any:
