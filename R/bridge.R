@@ -85,6 +85,10 @@ to_python <- function(value) {
   if (inherits(value, "python.builtin.object")) return(value)
   if (is.function(value)) return(r_function(value))
   if (is.object(value) || !(is.atomic(value) || is.list(value))) return(r_value(value))
+  # reticulate 1.28 cannot convert a raw array (1.29+ makes NumPy void bytes): described alike in every version.
+  if (is.raw(value) && !is.null(dim(value))) {
+    return(bridge$from_r$RValue(classes = list("raw", "array"), size = as.list(as.integer(dim(value)))))
+  }
   if (is.list(value)) {
     items <- lapply(value, function(item) if (is.null(item)) item else to_python(item))
     # An unnamed list goes as kerasr_bridge's RList, a tuple (an atomic vector arrives as a Python

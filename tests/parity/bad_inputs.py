@@ -228,6 +228,8 @@ def _object_cases() -> list[ObjectCase]:
             ("batch0_zero_channels", "object", _r_array(0, *spatial, 0), _array(0, *spatial, 0)),
             ("complex_array", "object", f"array(1+0i, c({', '.join(map(str, good))}))",
              lambda good=good: np.full(good, 1 + 0j)),
+            ("raw_array", "object", f"array(as.raw(1), c({', '.join(map(str, good))}))",
+             lambda good=good: RValue(["raw", "array"], list(good))),
             ("unknown_channels", "object", f"keras$Input(shape = list({'8L, ' * rank}NULL))",
              lambda spatial=spatial: _input(*spatial, None)),
         ]

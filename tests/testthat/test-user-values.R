@@ -12,6 +12,10 @@ test_that("complex, raw and character values read as R writes them", {
   }
   error <- expect_bridge_error(quote(layer_depthwise_conv_2d(array(1+2i, c(1, 2, 2, 1)), kernel_size = 1)), "object")
   expect_match(conditionMessage(error), "a complex array of dim c(1, 2, 2, 1) (c(1+2i, ", fixed = TRUE)
+  # A raw array: described alike under every reticulate (1.28 cannot convert it).
+  error <- expect_bridge_error(quote(layer_depthwise_conv_2d(array(as.raw(1:4), c(1, 2, 2, 1)), kernel_size = 1)),
+                               "object")
+  expect_match(conditionMessage(error), "received a raw array of dim c(1, 2, 2, 1).", fixed = TRUE)
   error <- expect_bridge_error(quote(layer_depthwise_conv_2d(array("a", c(1, 2, 2, 1)), kernel_size = 1)), "object")
   expect_match(conditionMessage(error), 'a character array of dim c(1, 2, 2, 1) (c("a", ', fixed = TRUE)
 })

@@ -43,6 +43,8 @@ class RValue:
             rows, columns = self.size
             return f"a data.frame of {rows} row{'s' * (rows != 1)} and {columns} column{'s' * (columns != 1)}"
         name = "/".join(self.classes)
+        if self.classes == ["raw", "array"]:
+            return f"a raw array of dim c({', '.join(map(str, self.size))})"
         if "factor" in self.classes:
             return f"a factor of length {self.size[0]}"
         return f"an object of class {name}"
