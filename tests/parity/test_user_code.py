@@ -97,3 +97,19 @@ def test_keras_function_objects_are_stored_by_name_alike(R) -> None:
     python = kerasr_bridge.layer_depthwise_conv_2d(kernel_size=2, activation=keras.activations.gelu)
     assert r["keras"] == r["keras3"] == python.get_config()["activation"] == "gelu"
     assert r["keras3_relu6"] == "relu6"
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the unequal-strides layer is TensorFlow's")
+def test_a_direct_call_of_a_layer_made_from_r_says_what_python_says_for_r(R) -> None:
+    r = R(
+        """
+        lay <- layer_depthwise_conv_2d(kernel_size = 3, strides = c(2, 1), padding = "same")
+        conditionMessage(tryCatch(lay(keras$Input(shape = list(NULL, NULL, 3L))), error = identity))
+        """
+    )
+    with render.caller(render.R):
+        layer = kerasr_bridge.layer_depthwise_conv_2d(kernel_size=3, strides=[2.0, 1.0], padding="same")
+    with pytest.raises(ValueError) as raised:
+        layer(keras.Input((None, None, 3)))  # called later, outside the R call, as lay(x) is
+    assert "c(2, 1)" in str(raised.value) and "list(NULL, NULL, NULL, 3)" in str(raised.value)
+    assert str(raised.value) in r  # R's adds reticulate's class prefix or hint line around it
