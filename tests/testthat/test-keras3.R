@@ -58,11 +58,14 @@ if (!requireNamespace("keras3", quietly = TRUE)) {
     x <- array(runif(8 * 9 * 2, -1, 1), c(8, 9, 2))
     y <- array(runif(8), c(8, 1))
     clip <- function(w) keras3::op_clip(w, -0.05, 0.05)
-    model <- keras3::keras_model_sequential(input_shape = c(9, 2)) |>
-      layer_depthwise_conv_1d(kernel_size = 3, activation = function(x) keras3::op_relu(x) * 2,
-                              depthwise_constraint = clip) |>
-      keras3::layer_flatten() |>
-      keras3::layer_dense(1)
+    # R closures: the layer warns that a saved model cannot restore them.
+    model <- suppressWarnings(classes = "kerasrbridge_warning",
+      keras3::keras_model_sequential(input_shape = c(9, 2)) |>
+        layer_depthwise_conv_1d(kernel_size = 3, activation = function(x) keras3::op_relu(x) * 2,
+                                depthwise_constraint = clip) |>
+        keras3::layer_flatten() |>
+        keras3::layer_dense(1)
+    )
     keras3::compile(model, optimizer = keras3::optimizer_sgd(0.5), loss = "mse")
     keras3::fit(model, x, y, epochs = 2, verbose = 0)
     kernel <- keras3::get_weights(model)[[1]]

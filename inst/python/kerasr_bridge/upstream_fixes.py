@@ -291,9 +291,10 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
         else:
             # A zero tap multiplies an input one position beyond its window by 0, and 0 * inf or 0 * NaN
             # (R's NA) is NaN: an output that must not see that input would. So inputs with a non-finite
-            # value take the gcd route, which reads every window exactly (one reduction more per call).
+            # value take the gcd route, which reads every window exactly. One reduction tells: the sum is
+            # finite unless an input is inf or NaN (or the sum overflows, which only costs the exact route).
             outputs = keras.ops.cond(
-                keras.ops.all(keras.ops.isfinite(inputs)),
+                keras.ops.isfinite(keras.ops.sum(inputs)),
                 lambda: self._phase_route(inputs, plan),
                 lambda: self._gcd_route(inputs, spatial),
             )
