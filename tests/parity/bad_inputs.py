@@ -89,7 +89,8 @@ DTYPE_VALUES = [Bad("int32", '"int32"', "int32"), Bad("nonsense", '"nonsense"', 
                 *(Bad(p, f'"{p}"', p) for p in ("int8_from_float32", "float8_from_float32", "int4_from_float32",
                                                   "int8_from_mixed_bfloat16"))]
 WEIGHTS_VALUES = [
-    Bad("number", "3", 3.0), Bad("character", 'list("a")', RList(("a",))), Bad("long_vector", "rep(3, 300)", [3.0] * 300),
+    Bad("number", "3", 3.0), Bad("character", 'list("a")', RList(("a",))),
+    Bad("long_vector", "rep(3, 300)", [3.0] * 300),
     Bad("wrong_shape", "list(array(1, c(2, 2, 1, 1)))", RList((np.ones((2, 2, 1, 1)),))), DATA_FRAME,
 ]
 
@@ -326,7 +327,8 @@ HANDWRITTEN_CASES = [
     _bad("strides_length3", 2, {**K, "strides": [1.0, 1.0, 1.0]}, "kernel_size = 3, strides = c(1, 1, 1)"),
     _bad("strides_zero", 2, {**K, "strides": RList((0, 1))}, "kernel_size = 3, strides = list(0L, 1L)"),
     _bad("dilation_negative", 2, {**K, "dilation_rate": -1.0}, "kernel_size = 3, dilation_rate = -1"),
-    _bad("dilation_na_in_list", 2, {**K, "dilation_rate": RList((1, R_NA))}, "kernel_size = 3, dilation_rate = list(1L, NA)"),
+    _bad("dilation_na_in_list", 2, {**K, "dilation_rate": RList((1, R_NA))},
+         "kernel_size = 3, dilation_rate = list(1L, NA)"),
     _bad("multiplier_2.5", 2, {**K, "depth_multiplier": 2.5}, "kernel_size = 3, depth_multiplier = 2.5"),
     _bad("multiplier_zero", 2, {**K, "depth_multiplier": 0.0}, "kernel_size = 3, depth_multiplier = 0"),
     _bad("multiplier_na", 1, {**K, "depth_multiplier": R_NA}, "kernel_size = 3, depth_multiplier = NA"),
