@@ -18,7 +18,6 @@ Reported: medians over repetitions and the median of the per-repetition ratios a
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import statistics
 import subprocess
@@ -39,40 +38,18 @@ for path in (ROOT / "inst" / "python", ROOT):
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from kerasr_bridge import UnequalStridesDepthwiseConv2D  # noqa: E402
+from kerasr_bridge import UnequalStridesDepthwiseConv2D, geometry  # noqa: E402
 
 BATCH, ROWS, COLS, CHANNELS = 32, 64, 64, 32
 
 
 class GcdRouteDepthwiseConv2D(UnequalStridesDepthwiseConv2D):
-    """The route the layer took before issue 18: convolve at gcd(strides) over the padded input, keep every k-th."""
+    """The route the layer always took before issue 18 (it keeps it for dilation > 1 and non-finite inputs):
+    convolve at gcd(strides) over the padded input, keep every k-th row/column."""
 
     def call(self, inputs: Any) -> Any:
-        common = math.gcd(*self.strides)
-        pads = [(0, 0)] * 4
-        spatial = tuple(inputs.shape)[1:3] if self.data_format == "channels_last" else tuple(inputs.shape)[2:4]
-        if self.padding == "same":
-            spatial_axes = (1, 2) if self.data_format == "channels_last" else (2, 3)
-            for axis, size, stride, kernel, dilation in zip(
-                spatial_axes, spatial, self.strides, self.kernel_size, self.dilation_rate
-            ):
-                extent = (kernel - 1) * dilation + 1
-                total = max((-(-size // stride) - 1) * stride + extent - size, 0)
-                pads[axis] = (total // 2, total - total // 2)
-        outputs = keras.ops.depthwise_conv(
-            keras.ops.pad(inputs, pads),
-            self.kernel,
-            strides=common,
-            padding="valid",
-            dilation_rate=self.dilation_rate,
-            data_format=self.data_format,
-        )
-        step_rows, step_cols = (stride // common for stride in self.strides)
-        if self.data_format == "channels_last":
-            outputs = outputs[:, ::step_rows, ::step_cols, :]
-        else:
-            outputs = outputs[:, :, ::step_rows, ::step_cols]
-        return self._bias_and_activation(outputs)
+        spatial = geometry.spatial_sizes(inputs.shape, self.data_format)
+        return self._bias_and_activation(self._gcd_route(inputs, spatial))
 
 
 def cpu_model() -> str:

@@ -35,3 +35,11 @@ expect_bridge_error <- function(expr, arg, class = "kerasrbridge_error", env = p
   expect_identical(conditionCall(error), expr)
   invisible(error)
 }
+
+# The message of the error `expr` raises, or NA where it raises none.
+error_message_of <- function(expr) {
+  tryCatch({
+    force(expr)
+    NA_character_
+  }, error = conditionMessage)
+}

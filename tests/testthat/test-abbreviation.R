@@ -4,17 +4,10 @@
 # What is shortened is the quoted elements: fewer significant digits, fewer
 # characters of a string, fewer elements of a nested list.
 
-abbreviation_message <- function(expr) {
-  tryCatch({
-    force(expr)
-    NA_character_
-  }, error = conditionMessage)
-}
-
 test_that("runif(1000) keeps its length: the elements lose digits instead", {
   set.seed(19)
   values <- runif(1000)
-  message <- abbreviation_message(layer_depthwise_conv_2d(kernel_size = values))
+  message <- error_message_of(layer_depthwise_conv_2d(kernel_size = values))
   expect_lte(nchar(message), 300L)
   expect_match(message, "received c\\((0\\.[0-9]+, ){5}\\.\\.\\.\\) \\(a vector of length 1000\\)\\.$")
   shown <- as.numeric(strsplit(sub(".*received c\\(", "", message), ", ", fixed = TRUE)[[1]][1:5])
@@ -34,7 +27,7 @@ test_that("long strings, nested lists and arrays keep their summary", {
     list(array(runif(3 * 1000 * 7), dim = c(3, 1000, 7)), "a double array of dim c(3, 1000, 7) (c(")
   )
   for (case in cases) {
-    message <- abbreviation_message(layer_depthwise_conv_2d(kernel_size = case[[1]]))
+    message <- error_message_of(layer_depthwise_conv_2d(kernel_size = case[[1]]))
     label <- substr(deparse1(case[[1]]), 1, 60)
     expect_lte(nchar(message), 300L, label = label)
     expect_match(message, case[[2]], fixed = TRUE, label = label)

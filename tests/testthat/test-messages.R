@@ -2,13 +2,6 @@
 # reticulate hint line, under any reticulate version), values quoted in R
 # syntax, bounded in length.
 
-message_of <- function(expr) {
-  tryCatch({
-    force(expr)
-    NA_character_
-  }, error = conditionMessage)
-}
-
 test_that("representative messages are exactly the Python ones, values rendered in R syntax", {
   expected <- list(
     list(quote(layer_depthwise_conv_2d(kernel_size = 2.5)),
@@ -42,18 +35,18 @@ test_that("representative messages are exactly the Python ones, values rendered 
          "Invalid `strides`: expected a whole number or a list of 2 whole numbers; received c(1, 1, 1).")
   )
   for (case in expected) {
-    expect_identical(message_of(eval(case[[1]])), case[[2]], label = deparse1(case[[1]]))
+    expect_identical(error_message_of(eval(case[[1]])), case[[2]], label = deparse1(case[[1]]))
   }
 })
 
 test_that("no message carries reticulate's hint line or grows with its input", {
   for (value in list(rep(3, 300), as.list(1:1e5), seq_len(1e6))) {
-    message <- message_of(layer_depthwise_conv_2d(kernel_size = 3, weights = value))
+    message <- error_message_of(layer_depthwise_conv_2d(kernel_size = 3, weights = value))
     expect_no_match(message, "py_last_error", fixed = TRUE)
     expect_lte(nchar(message), 300L)
     expect_match(message, "`weights`", fixed = TRUE)
   }
-  message <- message_of(layer_depthwise_conv_2d(kernel_size = seq_len(1e6)))
+  message <- error_message_of(layer_depthwise_conv_2d(kernel_size = seq_len(1e6)))
   expect_identical(
     message,
     "Invalid `kernel_size`: expected a whole number or a list of 2 whole numbers; received c(1, 2, 3, 4, 5, ...) (a vector of length 1000000)."
