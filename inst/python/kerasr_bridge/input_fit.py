@@ -137,13 +137,19 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _FUNCTION_NODE = re.compile(r"\{\{function_node [^}]*\}\}\s*")
 _OP_SUFFIX = re.compile(r"\s*\[Op:[^\]]*\].*$")
 _DEVICE = re.compile(r" (?:on|by) (?:/job:|allocator )\S+")
-_KERAS_FRAME = ("Exception encountered when calling", "Arguments received by", "\u2022")
+# The lines Keras adds around an exception raised in a layer's call.
+KERAS_FRAME = ("Exception encountered when calling", "Arguments received by", "\u2022")
+
+
+def message_lines(text: str) -> list[str]:
+    """The non-empty lines of an exception's text, stripped, without ANSI escapes or Keras's call frame."""
+    lines = [line.strip() for line in _ANSI.sub("", text).splitlines()]
+    return [line for line in lines if line and not line.startswith(KERAS_FRAME)]
 
 
 def backend_reason(error: BaseException) -> str:
     """The backend's own words, short: no ANSI escapes, no Keras call frame, no op or device names."""
-    lines = [line.strip() for line in _ANSI.sub("", str(error)).splitlines()]
-    lines = [line for line in lines if line and not line.startswith(_KERAS_FRAME)]
+    lines = message_lines(str(error))
     reason = without_backend_noise(lines[0] if lines else "").rstrip(" .:")
     return bounded(reason or type(error).__name__, 160)
 

@@ -18,16 +18,16 @@ through us.
 from __future__ import annotations
 
 import inspect
-import re
 import traceback
 import types
 import warnings
+import weakref
 from contextvars import ContextVar
 from typing import Any
 
 import keras
 
-from kerasr_bridge.input_fit import without_backend_noise
+from kerasr_bridge.input_fit import KERAS_FRAME, message_lines, without_backend_noise
 from kerasr_bridge.render import MAX_MESSAGE_CHARS, bounded, name_text, spell
 
 # The layer arguments that may hold a user's callable.
@@ -42,11 +42,8 @@ CALLABLE_ARGUMENTS = (
     "bias_constraint",
 )
 
-# Where a layer keeps its user callables by argument (set by remember()).
-_ATTRIBUTE = "_kerasr_bridge_user_callables"
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_KERAS_FRAME = ("Exception encountered when calling", "Arguments received by", "\u2022")
+# Each layer's user callables by argument (set by remember()), beside the layer rather than on it.
+_CALLABLES: weakref.WeakKeyDictionary[keras.layers.Layer, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 # Set by kerasr_bridge.from_r.call: R collects the warnings and raises them as R warnings (reticulate
@@ -108,7 +105,7 @@ def user_callables(config: dict[str, Any]) -> dict[str, Any]:
 
 def remember(layer: keras.layers.Layer, callables: dict[str, Any]) -> None:
     if callables:
-        object.__setattr__(layer, _ATTRIBUTE, callables)
+        _CALLABLES[layer] = callables
 
 
 def _unsaveable_reason(value: Any) -> str | None:
@@ -160,7 +157,7 @@ def _raised_by(frame: types.FrameType, value: Any) -> bool:
 def original_exception(error: BaseException) -> BaseException:
     """The exception the user's code raised: Keras re-raises it as a new one of the same class, its frame added."""
     context = error.__context__
-    if error.__suppress_context__ and type(context) is type(error) and _KERAS_FRAME[0] in str(error):
+    if error.__suppress_context__ and type(context) is type(error) and KERAS_FRAME[0] in str(error):
         return context  # type: ignore[return-value]
     return error
 
@@ -168,9 +165,7 @@ def original_exception(error: BaseException) -> BaseException:
 def user_text(error: BaseException) -> str:
     """The user's own message, on one line: no ANSI escapes, no Keras frame, no quotes ``str(KeyError)`` adds."""
     text = error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else str(error)
-    lines = [line.strip() for line in _ANSI.sub("", text).splitlines()]
-    lines = [line for line in lines if line and not line.startswith(_KERAS_FRAME)]
-    return without_backend_noise(" ".join(lines)).strip() or type(error).__name__
+    return without_backend_noise(" ".join(message_lines(text))).strip() or type(error).__name__
 
 
 def user_code_error(error: BaseException, layer: keras.layers.Layer, where: str) -> UserCodeError | None:
@@ -178,7 +173,7 @@ def user_code_error(error: BaseException, layer: keras.layers.Layer, where: str)
 
     ``where`` says what the layer was doing, for the message ("on `object` of shape c(2, 6, 6, 3)").
     """
-    callables = getattr(layer, _ATTRIBUTE, None)
+    callables = _CALLABLES.get(layer)
     if not callables:
         return None
     original = original_exception(error)
