@@ -52,11 +52,12 @@ install_kerasrbridge <- function(envname = "r-keras",
   if (!is.logical(gpu) || length(gpu) != 1L) {
     stop(install_error("gpu", "TRUE, FALSE or NA", gpu, call))
   }
+  backend <- backend_requirements(backend, gpu)
   packages <- c(
     # A local folder: pip builds the bundled package (hatchling, nothing written there).
     paste0(bundled_python_package(), "/"),
     keras_requirement,
-    backend_packages(backend, gpu),
+    backend$packages,
     # reticulate before 1.35 cannot load NumPy 2.
     if (utils::packageVersion("reticulate") < "1.35") "numpy<2",
     extra_packages
@@ -65,28 +66,13 @@ install_kerasrbridge <- function(envname = "r-keras",
     # reticulate picks its default starter Python when none is named.
     if (is.null(python)) reticulate::virtualenv_create(envname) else reticulate::virtualenv_create(envname, python = python)
   }
-  reticulate::virtualenv_install(envname, packages, ignore_installed = FALSE,
-                                 pip_options = torch_index_options(backend, gpu))
+  index <- if (!is.null(backend$index)) paste0("--extra-index-url=", backend$index)
+  reticulate::virtualenv_install(envname, packages, ignore_installed = FALSE, pip_options = index)
   message(sprintf(
     "kerasr_bridge %s, Keras and %s are installed in '%s'. Restart R to use them.",
-    utils::packageVersion("kerasrbridge"), sub("-(cpu|gpu)$", "", backend), envname
+    utils::packageVersion("kerasrbridge"), paste(backend$packages, collapse = ", "), envname
   ))
   invisible(reticulate::virtualenv_python(envname))
-}
-
-# The backend packages install_kerasrbridge() installs: those the managed
-# environment would get, less PyTorch's index (given to pip instead).
-backend_packages <- function(backend, gpu) {
-  old <- Sys.getenv("UV_INDEX", NA)
-  on.exit(if (is.na(old)) Sys.unsetenv("UV_INDEX") else Sys.setenv(UV_INDEX = old))
-  backend_requirements(backend, gpu)
-}
-
-torch_index_options <- function(backend, gpu) {
-  linux <- identical(Sys.info()[["sysname"]], "Linux")
-  if (sub("-(cpu|gpu)$", "", backend) != "torch" || !linux) return(character())
-  if (is.na(gpu)) gpu <- endsWith(backend, "-gpu") || (!endsWith(backend, "-cpu") && has_nvidia_gpu())
-  if (gpu) character() else "--extra-index-url=https://download.pytorch.org/whl/cpu"
 }
 
 # Checked here, in R, unlike every other argument: Python may not exist yet.

@@ -64,16 +64,22 @@ declare_python_requirements <- function() {
   # TensorFlow, JAX or PyTorch requirement, ours included, whichever package
   # is attached first).
   if (!any(grepl(backend_pattern, py_require()$packages, perl = TRUE))) {
-    py_require(backend_requirements())
+    backend <- backend_requirements()
+    py_require(backend$packages)
+    # uv reads its extra package indexes from UV_INDEX (PyTorch's CPU build).
+    if (!is.null(backend$index)) add_uv_index(backend$index)
   }
   invisible()
 }
 
 backend_pattern <- "^(tensorflow|jax|jaxlib|torch)([-\\[=<>!~ ]|$)"
 
-# The Python packages for the backend KERAS_BACKEND names (TensorFlow if
-# unset), as keras3 chooses them: "-cpu"/"-gpu" suffixes as keras3 reads
-# them, a GPU build on Linux where an NVIDIA GPU is seen, else the CPU one.
+# The backend KERAS_BACKEND names (TensorFlow if unset), as keras3 chooses
+# it: "-cpu"/"-gpu" suffixes as keras3 reads them, a GPU build on Linux where
+# an NVIDIA GPU is seen, else the CPU one. A list: the Python `packages`, and
+# the extra package `index` they come from (NULL: PyPI alone). The one place
+# that decides both, for .onLoad (reticulate's managed environment) and
+# install_kerasrbridge() alike.
 backend_requirements <- function(backend = Sys.getenv("KERAS_BACKEND", "tensorflow"),
                                  gpu = NA, os = Sys.info()[["sysname"]]) {
   if (endsWith(backend, "-cpu")) gpu <- FALSE
@@ -81,17 +87,19 @@ backend_requirements <- function(backend = Sys.getenv("KERAS_BACKEND", "tensorfl
   backend <- sub("-(cpu|gpu)$", "", backend)
   linux <- identical(os, "Linux")
   if (is.na(gpu)) gpu <- linux && has_nvidia_gpu()
-  switch(backend,
+  index <- NULL
+  packages <- switch(backend,
     tensorflow = if (!linux) "tensorflow" else if (gpu) "tensorflow[and-cuda]" else "tensorflow-cpu",
     jax = if (!linux) "jax" else if (gpu) "jax[cuda12]" else "jax[cpu]",
-    # PyTorch's CPU build comes from PyTorch's own index (keras3 sets the same).
     torch = {
-      if (linux && !gpu) set_uv_index("https://download.pytorch.org/whl/cpu")
+      # PyTorch's CPU build is on PyTorch's own index only (keras3 uses the same).
+      if (linux && !gpu) index <- "https://download.pytorch.org/whl/cpu"
       "torch"
     },
     # numpy and others: Keras itself brings what they need.
     character()
   )
+  list(packages = packages, index = index)
 }
 
 has_nvidia_gpu <- function() {
@@ -103,7 +111,7 @@ has_nvidia_gpu <- function() {
   any(grepl("^GPU [0-9]+: ", listed))
 }
 
-set_uv_index <- function(url) {
+add_uv_index <- function(url) {
   old <- Sys.getenv("UV_INDEX")
   indexes <- unique(c(strsplit(old, " ", fixed = TRUE)[[1L]], url))
   Sys.setenv(UV_INDEX = paste(indexes[nzchar(indexes)], collapse = " "))

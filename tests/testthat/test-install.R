@@ -21,18 +21,31 @@ test_that("install_kerasrbridge() refuses bad arguments by name, before installi
   }
 })
 
-test_that("the backend requirements follow KERAS_BACKEND as keras3 reads it", {
-  requirements <- kerasrbridge:::backend_requirements
-  expect_identical(requirements("tensorflow", gpu = FALSE, os = "Linux"), "tensorflow-cpu")
-  expect_identical(requirements("tensorflow", gpu = TRUE, os = "Linux"), "tensorflow[and-cuda]")
-  expect_identical(requirements("tensorflow-cpu", os = "Linux"), "tensorflow-cpu")
-  expect_identical(requirements("tensorflow", gpu = FALSE, os = "Darwin"), "tensorflow")
-  expect_identical(requirements("jax", gpu = FALSE, os = "Linux"), "jax[cpu]")
-  expect_identical(requirements("jax-gpu", os = "Linux"), "jax[cuda12]")
-  withr_index <- Sys.getenv("UV_INDEX", NA)
-  on.exit(if (is.na(withr_index)) Sys.unsetenv("UV_INDEX") else Sys.setenv(UV_INDEX = withr_index))
-  expect_identical(requirements("torch", gpu = FALSE, os = "Linux"), "torch")
-  expect_match(Sys.getenv("UV_INDEX"), "download.pytorch.org/whl/cpu", fixed = TRUE)
+test_that("the backend requirements follow KERAS_BACKEND as keras3 reads it, with their index", {
+  requirements <- function(...) kerasrbridge:::backend_requirements(...)
+  pypi <- function(packages) list(packages = packages, index = NULL)
+  index_before <- Sys.getenv("UV_INDEX", NA)
+  expect_identical(requirements("tensorflow", gpu = FALSE, os = "Linux"), pypi("tensorflow-cpu"))
+  expect_identical(requirements("tensorflow", gpu = TRUE, os = "Linux"), pypi("tensorflow[and-cuda]"))
+  expect_identical(requirements("tensorflow-cpu", os = "Linux"), pypi("tensorflow-cpu"))
+  expect_identical(requirements("tensorflow", gpu = FALSE, os = "Darwin"), pypi("tensorflow"))
+  expect_identical(requirements("jax", gpu = FALSE, os = "Linux"), pypi("jax[cpu]"))
+  expect_identical(requirements("jax-gpu", os = "Linux"), pypi("jax[cuda12]"))
+  expect_identical(requirements("torch", gpu = TRUE, os = "Linux"), pypi("torch"))
+  expect_identical(requirements("torch", gpu = FALSE, os = "Darwin"), pypi("torch"))
+  expect_identical(requirements("torch-cpu", os = "Linux"),
+                   list(packages = "torch", index = "https://download.pytorch.org/whl/cpu"))
+  # Deciding is all it does: only .onLoad hands the index to uv (UV_INDEX).
+  expect_identical(Sys.getenv("UV_INDEX", NA), index_before)
+})
+
+test_that("uv gets PyTorch's index once, beside any the user set", {
+  index_before <- Sys.getenv("UV_INDEX", NA)
+  on.exit(if (is.na(index_before)) Sys.unsetenv("UV_INDEX") else Sys.setenv(UV_INDEX = index_before))
+  Sys.setenv(UV_INDEX = "https://mirror.example/simple")
+  kerasrbridge:::add_uv_index("https://download.pytorch.org/whl/cpu")
+  kerasrbridge:::add_uv_index("https://download.pytorch.org/whl/cpu")
+  expect_identical(Sys.getenv("UV_INDEX"), "https://mirror.example/simple https://download.pytorch.org/whl/cpu")
 })
 
 test_that("the bundled Python package is declared by its installed path", {
