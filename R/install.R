@@ -52,12 +52,12 @@ install_kerasrbridge <- function(envname = "r-keras",
   if (!is.logical(gpu) || length(gpu) != 1L) {
     stop(install_error("gpu", "TRUE, FALSE or NA", gpu, call))
   }
-  backend <- backend_requirements(backend, gpu)
+  requirements <- backend_requirements(backend, gpu)
   packages <- c(
     # A local folder: pip builds the bundled package (hatchling, nothing written there).
     paste0(bundled_python_package(), "/"),
     keras_requirement,
-    backend$packages,
+    requirements$packages,
     # reticulate before 1.35 cannot load NumPy 2.
     if (utils::packageVersion("reticulate") < "1.35") "numpy<2",
     extra_packages
@@ -66,11 +66,11 @@ install_kerasrbridge <- function(envname = "r-keras",
     # reticulate picks its default starter Python when none is named.
     if (is.null(python)) reticulate::virtualenv_create(envname) else reticulate::virtualenv_create(envname, python = python)
   }
-  index <- if (!is.null(backend$index)) paste0("--extra-index-url=", backend$index)
+  index <- if (!is.null(requirements$index)) paste0("--extra-index-url=", requirements$index)
   reticulate::virtualenv_install(envname, packages, ignore_installed = FALSE, pip_options = index)
   message(sprintf(
     "kerasr_bridge %s, Keras and %s are installed in '%s'. Restart R to use them.",
-    utils::packageVersion("kerasrbridge"), paste(backend$packages, collapse = ", "), envname
+    utils::packageVersion("kerasrbridge"), paste(requirements$packages, collapse = ", "), envname
   ))
   invisible(reticulate::virtualenv_python(envname))
 }

@@ -16,9 +16,9 @@ every 250 ms, schedules an R event poll with ``Py_AddPendingCall`` for as long
 as Python keeps running them; the interpreter's own teardown runs Python code
 (and so such a poll) and frees the state that call writes to. Which of the two
 came first is the one path we found (reading reticulate's and CPython's exit
-code) from a run whose tests all passed to status 139 (SIGSEGV): 1 in 12 runs
+code) from a run whose tests all passed to status 139 (SIGSEGV): 1 in 28 runs
 of this set-up ending without os._exit, on this 2-core machine, and once in
-CI. Ending the process before any teardown leaves that thread nothing to race
+CI (0 in 30 pytest runs ending with it). Ending the process before any teardown leaves that thread nothing to race
 with (reticulate 1.46, the current stack's, stops that thread in py_finalize()).
 
 This module is pytest's: only pytest knows the status to end with, so a

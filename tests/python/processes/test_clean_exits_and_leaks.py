@@ -73,7 +73,7 @@ def test_parity_process_ends_with_pytests_status_and_no_abort(tmp_path, expected
     ends with pytest's own status, passed or failed, and never with a crash at exit.
 
     tests/parity/conftest.py ends that process with os._exit once R is closed: the interpreter's
-    teardown raced reticulate 1.28's event-polling thread (a segfault at exit in about 1 of 12 runs
+    teardown raced reticulate 1.28's event-polling thread (a segfault at exit in 1 of 28 runs
     of the same set-up without it, measured on this machine; CI saw one)."""
     (tmp_path / "test_parity_exit.py").write_text(PARITY_TEST_FILE.format(expected=expected))
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "conftest", "test_parity_exit.py"]
