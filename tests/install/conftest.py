@@ -145,10 +145,8 @@ def uv_on_path() -> None:
     assert (UV_BIN / "uv").exists(), "uv is missing: the Makefile's .venv-uv/.installed step makes .uv-bin/uv"
 
 
-@pytest.fixture(scope="session")
-def tarball(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``R CMD build`` of a copy of the checkout without the set-up folders, as remotes and pak do."""
-    work = tmp_path_factory.mktemp("build")
+def build_tarball(work: Path) -> Path:
+    """``R CMD build`` in ``work`` of a copy of the checkout without the set-up folders, as remotes and pak do."""
     source = work / "kerasrbridge"
     ignore = shutil.ignore_patterns(".git", ".venv*", ".rlib*", ".uv-*", "build", "out", "__pycache__",
                                     ".pytest_cache", ".ruff_cache", ".hypothesis", "*.egg-info")
@@ -158,6 +156,11 @@ def tarball(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     (built,) = work.glob("kerasrbridge_*.tar.gz")
     return built
+
+
+@pytest.fixture(scope="session")
+def tarball(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tarball(tmp_path_factory.mktemp("build"))
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,14 @@ builds; both stacks cover an explicitly chosen Python and install_kerasrbridge()
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, RResult, run_r, user_environment
+from .conftest import ROOT, UV_CACHE, RResult, r_build_environment, run_r, user_environment
 
 pytestmark = pytest.mark.r
 
@@ -138,3 +139,22 @@ def test_install_kerasrbridge_makes_an_environment_a_fresh_session_finds(
     assert_layer_ran_on_repository_code(result)
     assert result.value("PREFIX") == str(virtualenvs / "r-keras")
     assert result.value("MANAGED") == "FALSE"
+
+
+@current_only
+def test_first_use_benchmark_prints_its_table() -> None:
+    """benchmarks/bench_first_use.py runs and prints its table: one managed session, on the uv cache the
+    cases above filled, and one given RETICULATE_PYTHON (no timing is asserted; the README's first-use
+    figures come from its run on an empty cache, in benchmarks/RESULTS.md)."""
+    command = [sys.executable, str(ROOT / "benchmarks" / "bench_first_use.py"), "--uv-cache", str(UV_CACHE),
+               "--sessions", "1"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False,
+                          env=r_build_environment())
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    number = r"\d+(\.\d+)?"
+    # The managed session runs uv (reticulate's discovery); the session given RETICULATE_PYTHON does not.
+    assert re.search(rf"^\| 1 \| [^|]+ \| {number} \| {number} \| {number} \| [1-9]\d* \| TRUE \|$",
+                     done.stdout, re.M), done.stdout
+    assert re.search(rf"^\| RETICULATE_PYTHON \| [^|]+ \| {number} \| {number} \| {number} \| 0 \| FALSE \|$",
+                     done.stdout, re.M), done.stdout
+    assert re.search(rf"^environment .+: {number}[KMG]$", done.stdout, re.M), done.stdout
