@@ -430,3 +430,13 @@ def test_layout_paths_exist():
     assert paths
     missing = [path for path in paths if not (ROOT / path).exists()]
     assert not missing, f"README's Layout names paths that do not exist: {missing}"
+
+
+def test_no_placeholder_is_left_in_the_prose():
+    """A figure still to be measured is written as an upper-case placeholder (FIRST_CALL); none may reach a
+    reader. Names a reader types (`KERAS_BACKEND`) are in code spans, and code is left out."""
+    for doc in (README, VIGNETTE):
+        prose = re.sub(r"```.*?```", "", doc.read_text(encoding="utf-8"), flags=re.S)
+        prose = re.sub(r"`[^`\n]*`", "", prose)
+        placeholders = sorted(set(re.findall(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b", prose)))
+        assert not placeholders, f"{doc.name} has placeholders where figures belong: {placeholders}"
