@@ -35,7 +35,9 @@ UV_BIN = ROOT / ".uv-bin"
 UV_CACHE = ROOT / ".uv-cache"
 
 # reticulate 1.46 prints this from its own uv_get_or_create_env() on these
-# machines and goes on (plain reticulate::import("numpy") does it too).
+# machines and goes on (plain reticulate::import("numpy") does it too): with
+# UV_PYTHON_PREFERENCE other than "only-managed", its discovery of the managed
+# environment recurses until R's C stack runs out (benchmarks/bench_first_use.py).
 RETICULATE_STACK_NOTICE = re.compile(r"^Error\s*:\s*C stack usage\s+\d+ is too close to the limit$")
 # What an error, a warning or a traceback looks like on stderr, from R or Python.
 # Other lines there are other tools' reports (uv's progress and warnings about
