@@ -94,6 +94,8 @@ def main() -> int:
     parser.add_argument("--uv-cache", type=Path, help="uv's cache folder (default: a new, empty one)")
     parser.add_argument("--sessions", type=int, default=3, help="fresh R sessions, one after the other")
     arguments = parser.parse_args()
+    if arguments.sessions < 1:
+        parser.error("--sessions must be at least 1: the first managed session finds the environment")
     if not (RLIB_CURRENT / ".installed").exists() or not (UV_BIN / "uv").exists():
         sys.exit("the current stack is missing: run `make setup-current` first")
 
