@@ -26,11 +26,12 @@ from kerasr_bridge.render import shape_text
 # - channels_first with a bias: the bias can land on the last spatial axis
 #   (see _BroadcastBias). Fixed by ChannelsFirstDepthwiseConv1D/2D.
 # - unequal strides such as (2, 1): TensorFlow's native depthwise kernel
-#   refuses them (always in float64, and in float32 where oneDNN is off or the
-#   CPU is not Intel's; with dilation > 1 TensorFlow goes through
-#   space-to-batch and runs them, but the subclass is kept for every unequal
-#   stride there rather than relying on that). Fixed by
-#   UnequalStridesDepthwiseConv2D.
+#   refuses them (always in float64, and in float32 where oneDNN is off or does
+#   not take them: it took them on the Intel Xeon and the AMD EPYC (Zen 4)
+#   measured here, and has been seen not to on other AMD CPUs; with dilation
+#   > 1 TensorFlow goes through space-to-batch and runs them, but the subclass
+#   is kept for every unequal stride there rather than relying on that). Fixed
+#   by UnequalStridesDepthwiseConv2D.
 # So these subclasses are built on the TensorFlow backend only. They are
 # registered on import and use nothing but keras.ops, so a model saved on
 # TensorFlow loads and computes correctly on JAX and PyTorch too. The reverse
@@ -275,9 +276,9 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
 
     def call(self, inputs: Any) -> Any:
         # Why the output-phase route (benchmarks/bench_unequal_strides.py; RESULTS.md, "Unequal strides"):
-        # strides (2, 1) on 32x128x64x32 cost 1.93x / 1.55x (float32 / float64) the native stride-1 conv
-        # of the same arithmetic with oneDNN, 1.42x / 1.23x without (AMD's path), against 6.3x / 4.1x and
-        # 5.2x / 3.5x for the gcd route, which computed every stride-gcd window and sliced with a step.
+        # strides (2, 1) on 32x128x64x32 cost 2.6x / 1.7-1.9x (float32 / float64) the native stride-1 conv
+        # of the same arithmetic with oneDNN, 1.6-1.8x / 1.2-1.5x without (Intel Xeon, AMD EPYC), against
+        # 6-7x / 4x for the gcd route, which computed every stride-gcd window and sliced with a step.
         # It was the fastest of the five routes tried, except the stride-1 conv + even-row slice with
         # oneDNN in float32 (2.1x against 3.2x in one scratch run), which is slower everywhere else.
         spatial = geometry.spatial_sizes(inputs.shape, self.data_format)
