@@ -1,7 +1,7 @@
 """Unequal strides against the native equal-stride convolution of the same arithmetic; prints Markdown tables.
 
     .venv/bin/python benchmarks/bench_unequal_strides.py           # this process's settings (oneDNN as TF decides)
-    .venv/bin/python benchmarks/bench_unequal_strides.py --both    # also with TF_ENABLE_ONEDNN_OPTS=0 (AMD's path)
+    .venv/bin/python benchmarks/bench_unequal_strides.py --both    # also with TF_ENABLE_ONEDNN_OPTS=0 (no oneDNN)
 
 Workload (issue 18): ``UnequalStridesDepthwiseConv2D(3, strides=(2, 1), padding="same")`` on
 32x128x64x32 against ``keras.layers.DepthwiseConv2D(3)`` (strides (1, 1), padding "same") on 32x64x64x32:
