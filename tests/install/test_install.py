@@ -141,6 +141,30 @@ def test_install_kerasrbridge_makes_an_environment_a_fresh_session_finds(
     assert result.value("MANAGED") == "FALSE"
 
 
+def _readme_r_install_lines() -> str:
+    """The ```r block of the README's "### R" install section: what a user types in R after installing."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n### R\n", 1)[1].split("\n### ", 1)[0]
+    return section.split("```r\n", 1)[1].split("```", 1)[0]
+
+
+@current_only
+def test_readme_r_lines_as_written_give_a_working_layer(
+    tarball_library: Path, stack_libraries: list[Path], workdir: Path
+) -> None:
+    """The README's R lines, pasted into a fresh session with only the uv set-up, in the managed environment."""
+    lines = _readme_r_install_lines()
+    assert "library(kerasrbridge)" in lines
+    script = workdir / "readme.R"
+    script.write_text(lines + 'cat("MANAGED", isTRUE(reticulate::py_config()$ephemeral), "\\n")\n')
+    env = user_environment([tarball_library, *stack_libraries], workdir / "virtualenvs")
+    result = run_r(str(script), env, workdir / "work", read_only=tarball_library)
+    assert_ran_cleanly(result)
+    # The last line's value, printed as R prints it: the Keras layer.
+    assert re.search(r"<DepthwiseConv2D name=depthwise_conv2d\w*, built=False>", result.stdout), result.stdout
+    assert result.value("MANAGED") == "TRUE"
+
+
 @current_only
 def test_first_use_benchmark_prints_its_table() -> None:
     """benchmarks/bench_first_use.py runs and prints its table: one managed session, on the uv cache the
