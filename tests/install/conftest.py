@@ -92,9 +92,10 @@ def user_environment(libraries: list[Path], workon_home: Path, **extra: str) -> 
     return env
 
 
-def run_r(script: str, env: dict[str, str], cwd: Path, *args: str, read_only: Path | None = None,
+def run_r(script: str | Path, env: dict[str, str], cwd: Path, *args: str, read_only: Path | None = None,
           timeout: int = 900) -> RResult:
-    """``Rscript scripts/<script> args...`` in ``cwd``; ``read_only``: a folder no one may write to meanwhile."""
+    """``Rscript <script> args...`` in ``cwd``: ``script`` names a file in scripts/ or is a path of its own
+    (an absolute path stays as it is); ``read_only``: a folder no one may write to meanwhile."""
     command = ["Rscript", str(SCRIPTS / script), *args]
     if read_only is not None:
         command = read_only_command(read_only, command)

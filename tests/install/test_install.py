@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from doc_blocks import code_blocks
 
 from .conftest import ROOT, UV_CACHE, RResult, r_build_environment, run_r, user_environment
 
@@ -142,10 +143,9 @@ def test_install_kerasrbridge_makes_an_environment_a_fresh_session_finds(
 
 
 def _readme_r_install_lines() -> str:
-    """The ```r block of the README's "### R" install section: what a user types in R after installing."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n### R\n", 1)[1].split("\n### ", 1)[0]
-    return section.split("```r\n", 1)[1].split("```", 1)[0]
+    """The ```r block of the README's "R" install section: what a user types in R after installing."""
+    (block,) = [block for block in code_blocks(ROOT / "README.md") if block.language == "r" and block.where == "R"]
+    return block.code
 
 
 @current_only
@@ -158,7 +158,7 @@ def test_readme_r_lines_as_written_give_a_working_layer(
     script = workdir / "readme.R"
     script.write_text(lines + 'cat("MANAGED", isTRUE(reticulate::py_config()$ephemeral), "\\n")\n')
     env = user_environment([tarball_library, *stack_libraries], workdir / "virtualenvs")
-    result = run_r(str(script), env, workdir / "work", read_only=tarball_library)
+    result = run_r(script, env, workdir / "work", read_only=tarball_library)
     assert_ran_cleanly(result)
     # The last line's value, printed as R prints it: the Keras layer.
     assert re.search(r"<DepthwiseConv2D name=depthwise_conv2d\w*, built=False>", result.stdout), result.stdout
