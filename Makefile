@@ -31,9 +31,9 @@ PYTHON ?= python3
 RSRC ?= $(abspath $(CURDIR)/../shared/r-src)
 BUILD := $(CURDIR)/build
 PIP_FLAGS := -q --disable-pip-version-check
-# The Python package lives inside the R package (installed with it as python/).
-PYDIR := inst/python
-PYPROJECT := $(PYDIR)/pyproject.toml
+# The Python package sits at the root beside the R package (./configure copies
+# it into the R package, installed there as python/; see tools/bundle-python.sh).
+PYPROJECT := pyproject.toml
 
 VENV := .venv
 PY := $(CURDIR)/$(VENV)/bin/python
@@ -98,10 +98,10 @@ apt:
 	fi
 
 # What each venv installs (variables, since $(call) would split these at their commas).
-PIP_DEBIAN := -c .ci/constraints-debian.txt -e '$(PYDIR)[cpu,r,parity,test]'
-PIP_CURRENT := -e '$(PYDIR)[cpu,parity,test]' 'numpy>=2,<3'
-PIP_JAX := -e '$(PYDIR)[test]' 'jax[cpu]==0.10.2' 'numpy>=2,<3'
-PIP_TORCH := -e '$(PYDIR)[test]' $$($(PYTHON) .ci/torch_pip_args.py) 'numpy>=2,<3'
+PIP_DEBIAN := -c .ci/constraints-debian.txt -e '.[cpu,r,parity,test]'
+PIP_CURRENT := -e '.[cpu,parity,test]' 'numpy>=2,<3'
+PIP_JAX := -e '.[test]' 'jax[cpu]==0.10.2' 'numpy>=2,<3'
+PIP_TORCH := -e '.[test]' $$($(PYTHON) .ci/torch_pip_args.py) 'numpy>=2,<3'
 
 # $(call venv,<dir>,<pip install arguments>): create the venv if needed, then install.
 define venv
@@ -166,7 +166,7 @@ r-package: | apt
 	R CMD INSTALL --no-test-load --library=$(RLIB) . >/dev/null
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check $(PYDIR) tests benchmarks examples
+	$(PY) -m ruff check kerasr_bridge tests benchmarks examples tools
 
 docs: r-package
 	Rscript -e 'roxygen2::roxygenise()'
@@ -197,7 +197,7 @@ test-debian: lint test-python-debian test-r-debian
 # LD_LIBRARY_PATH to R's, and Pythons that other tests start would then load
 # Debian's libpython instead of their own.
 test-python-debian: setup-debian
-	$(DEBIAN_ENV) $(PY) -m pytest --doctest-modules $(PYDIR)/kerasr_bridge $(PY_SUITE)
+	$(DEBIAN_ENV) $(PY) -m pytest --doctest-modules kerasr_bridge $(PY_SUITE)
 	$(DEBIAN_ENV) $(PY) -m pytest tests/parity
 	$(DEBIAN_ENV) $(PY) -m pytest tests/install
 	$(DEBIAN_ENV) $(PY) -m pytest tests/docs
@@ -217,13 +217,13 @@ test-current: setup-current
 
 test-jax: setup-jax
 	KERASRBRIDGE_STACK=jax KERAS_BACKEND=jax $(VENV_JAX)/bin/python -m pytest \
-	  --doctest-modules $(PYDIR)/kerasr_bridge $(PY_SUITE) -m "not r"
+	  --doctest-modules kerasr_bridge $(PY_SUITE) -m "not r"
 	KERASRBRIDGE_STACK=jax KERAS_BACKEND=jax RETICULATE_PYTHON=$(CURDIR)/$(VENV_JAX)/bin/python \
 	  R_LIBS=$(RLIB_CURRENT):$(RLIB) $(VENV_JAX)/bin/python -m pytest tests/backends
 
 test-torch: setup-torch
 	KERASRBRIDGE_STACK=torch KERAS_BACKEND=torch $(VENV_TORCH)/bin/python -m pytest \
-	  --doctest-modules $(PYDIR)/kerasr_bridge $(PY_SUITE) -m "not r"
+	  --doctest-modules kerasr_bridge $(PY_SUITE) -m "not r"
 	KERASRBRIDGE_STACK=torch KERAS_BACKEND=torch RETICULATE_PYTHON=$(CURDIR)/$(VENV_TORCH)/bin/python \
 	  R_LIBS=$(RLIB_CURRENT):$(RLIB) $(VENV_TORCH)/bin/python -m pytest tests/backends
 

@@ -1,7 +1,8 @@
 # Finding Python and kerasr_bridge: what .onLoad declares, and the one message
 # when they cannot be had.
 #
-# The Python package ships inside this R package (inst/python, installed as
+# The Python package ships inside this R package (./configure copies the
+# root's kerasr_bridge/ into inst/python, installed as
 # <library>/kerasrbridge/python), so an installed kerasrbridge always carries
 # the Python code of its own version. Where reticulate has py_require()
 # (>= 1.41), .onLoad declares it by that folder's path, with Keras and (where

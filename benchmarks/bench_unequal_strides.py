@@ -30,10 +30,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 ROOT = Path(__file__).resolve().parents[1]
-for path in (ROOT / "inst" / "python", ROOT):
-    if str(path) not in sys.path:
-        # Run from a checkout without installing the package.
-        sys.path.insert(0, str(path))
+if str(ROOT) not in sys.path:
+    # Run from a checkout without installing the package.
+    sys.path.insert(0, str(ROOT))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

@@ -13,7 +13,7 @@
     python examples/main_job.py [--epochs 30] [--out-dir out]
 
 Needs scikit-learn and matplotlib besides the package: the ``examples`` extra
-(``pip install -e 'inst/python[cpu,examples]'`` from a checkout).
+(``pip install -e '.[cpu,examples]'`` from a checkout).
 
 ``make demo`` runs it. Rscript, RETICULATE_PYTHON (default: this Python) and
 R_LIBS (default: ./.rlib, where ``make r-package`` installs kerasrbridge) can be

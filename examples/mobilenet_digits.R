@@ -14,7 +14,7 @@
 #
 # Needs RETICULATE_PYTHON pointing at a Python with kerasr_bridge, keras,
 # tensorflow and scikit-learn (the `examples` extra: `pip install -e
-# 'inst/python[cpu,examples]'`; the Makefile sets it to ./.venv).
+# '.[cpu,examples]'`; the Makefile sets it to ./.venv).
 
 library(kerasrbridge)
 

@@ -9,7 +9,7 @@ compares the final weights.
     python examples/mobilenet_digits.py --epochs 30
 
 Needs scikit-learn besides the package: the ``examples`` extra
-(``pip install -e 'inst/python[cpu,examples]'`` from a checkout).
+(``pip install -e '.[cpu,examples]'`` from a checkout).
 
 Everything that decides the result is fixed: the stratified train/test split
 (random_state=0), the seed (keras.utils.set_random_seed), TensorFlow's op

@@ -20,7 +20,7 @@ from .conftest import ROOT, UV_CACHE, RResult, r_build_environment, run_r, user_
 
 pytestmark = pytest.mark.r
 
-PACKAGE_SOURCE = ROOT / "inst" / "python" / "kerasr_bridge"
+PACKAGE_SOURCE = ROOT / "kerasr_bridge"
 DESCRIPTION_VERSION = next(
     line.split(":", 1)[1].strip() for line in (ROOT / "DESCRIPTION").read_text().splitlines()
     if line.startswith("Version:")
