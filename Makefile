@@ -77,7 +77,7 @@ CURRENT_ENV := KERASRBRIDGE_STACK=current RETICULATE_PYTHON=$(PY_CURRENT) R_LIBS
 
 .PHONY: setup setup-debian setup-current setup-jax setup-torch apt r-package \
 	test test-debian test-current test-jax test-torch test-python-debian test-r-debian lint \
-	docs demo bench clean
+	generate docs demo bench clean
 
 setup: setup-debian
 setup-debian: apt $(VENV)/.installed $(VENV_UV)/.installed r-package
@@ -168,8 +168,14 @@ r-package: | apt
 lint: $(VENV)/.installed
 	$(PY) -m ruff check kerasr_bridge tests benchmarks examples tools
 
-docs: r-package
+# The layer functions of both languages and their help pages, from kerasr_bridge/declarations.py:
+# tools/generate.py writes kerasr_bridge/layer_functions.py and R/layers.R, roxygen2 the Rd pages.
+# Tests fail while any of them is stale. `make docs` is the older name.
+generate: r-package
+	$(PYTHON) tools/generate.py
 	Rscript -e 'roxygen2::roxygenise()'
+
+docs: generate
 
 BUILD_EXCLUDE := ./.git './.venv*' './.rlib*' ./.uv-bin ./.uv-cache ./build ./out __pycache__ ./.hypothesis \
 	./.pytest_cache ./.ruff_cache './*.egg-info'

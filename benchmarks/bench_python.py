@@ -57,7 +57,7 @@ import tensorflow as tf  # noqa: E402
 
 import kerasr_bridge  # noqa: E402
 from kerasr_bridge import compose_layer, layer_depthwise_conv_1d, layer_depthwise_conv_2d  # noqa: E402
-from kerasr_bridge.inputs import c_order_copy  # noqa: E402
+from kerasr_bridge.arrays import c_order_copy  # noqa: E402
 
 GPUS = tf.config.list_physical_devices("GPU")
 # GPU convolutions may use TensorFloat-32 and pick different algorithms per
@@ -274,7 +274,7 @@ def bench_data_path(quick: bool) -> str:
         "plain_new": ("D. `keras.layers.DepthwiseConv2D(3)(x)`: a new Keras layer each call", None),
         "ours_new": ("E. `layer_depthwise_conv_2d(x, kernel_size=3)`: a new layer each call", "plain_new"),
         "convert_keras": ("F. conversion alone, as a plain Keras call does it: `convert_to_tensor`, `cast`", None),
-        "convert_ours": ("G. conversion alone, ours: `inputs.c_order_copy(x, 'float32')`", "convert_keras"),
+        "convert_ours": ("G. conversion alone, ours: `arrays.c_order_copy(x, 'float32')`", "convert_keras"),
         "convert_numpy": ("H. conversion alone, one pass: `np.ascontiguousarray(x, dtype=float32)`", "convert_keras"),
         "plain_c32": ("I. Keras layer (built once) on an already converted C-order float32 array: the floor", "plain"),
     }

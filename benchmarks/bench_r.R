@@ -200,33 +200,32 @@ bench_floor <- function() {
   small <- array(stats::rnorm(1 * 8 * 8 * shape[4]), c(1L, 8L, 8L, shape[4]))
   kernel <- array(stats::rnorm(3 * 3 * shape[4]) * 0.1, c(3, 3, shape[4], 1))
   bias <- array(stats::rnorm(shape[4]))
-  inputs <- reticulate::import("kerasr_bridge.inputs", convert = FALSE)
-  handover <- reticulate::import("kerasr_bridge.handover", convert = FALSE)
+  arrays <- reticulate::import("kerasr_bridge.arrays", convert = FALSE)
   to_r <- reticulate::import("kerasr_bridge.to_r", convert = FALSE)
   np <- reticulate::import("numpy", convert = FALSE)
   plain <- keras_py$layers$DepthwiseConv2D(kernel_size = 3L)
   plain$build(list(NULL, shape[2], shape[3], shape[4]))
   plain$set_weights(list(kernel, bias))
-  x_tensor <- handover$as_backend_tensor(inputs$c_order_copy(reticulate::r_to_py(x), "float32"))
+  x_tensor <- arrays$as_backend_tensor(arrays$c_order_copy(reticulate::r_to_py(x), "float32"))
   y <- layer_depthwise_conv_2d(x, kernel_size = 3, weights = list(kernel, bias))
   y_numpy <- to_r$host_array(y)
   out_shape <- dim(y)
   y_f64 <- np$empty(out_shape, dtype = "float64", order = "F")
-  to_r$f_order_into(y_numpy, y_f64)
+  arrays$f_order_into(y_numpy, y_f64)
   warm_f64 <- np$empty(out_shape, dtype = "float64", order = "F")
   y_r <- kerasrbridge:::tensor_to_r(y)
   stopifnot(identical(y_r, reticulate::py_to_r(y_numpy)), identical(reticulate::py_to_r(y_f64), y_r))
   has_keras3 <- "keras3" %in% loadedNamespaces()
   variants <- list(
-    conv_in = function() inputs$c_order_copy(reticulate::r_to_py(x), "float32"),
+    conv_in = function() arrays$c_order_copy(reticulate::r_to_py(x), "float32"),
     conv = function() plain(x_tensor),
     fixed = function() layer_depthwise_conv_2d(small, kernel_size = 3, weights = list(kernel, bias)),
     call = function() layer_depthwise_conv_2d(x, kernel_size = 3, weights = list(kernel, bias)),
     out = function() kerasrbridge:::tensor_to_r(y),
     alloc = function() { v <- vector("double", prod(out_shape)); dim(v) <- out_shape; v },
     memcpy = function() { v <- y_r; v[1L] <- 0; v },
-    blocked_warm = function() to_r$f_order_into(y_numpy, warm_f64),
-    blocked_f64 = function() to_r$f_order_into(y_numpy, np$empty(out_shape, dtype = "float64", order = "F")),
+    blocked_warm = function() arrays$f_order_into(y_numpy, warm_f64),
+    blocked_f64 = function() arrays$f_order_into(y_numpy, np$empty(out_shape, dtype = "float64", order = "F")),
     reticulate_f64 = function() reticulate::py_to_r(y_f64),
     reticulate_c32 = function() reticulate::py_to_r(y_numpy),
     round_trip = function() kerasrbridge:::tensor_to_r(layer_depthwise_conv_2d(x, kernel_size = 3)),
@@ -261,7 +260,7 @@ bench_floor <- function() {
   n_in <- prod(shape)
   n_out <- prod(out_shape)
   rows <- list(
-    c("1. conversion in: `inputs.c_order_copy(x, 'float32')` (blocked F- to C-order, cast)", ms("conv_in"),
+    c("1. conversion in: `arrays.c_order_copy(x, 'float32')` (blocked F- to C-order, cast)", ms("conv_in"),
       paste(mb(n_in, 8), "read,", mb(n_in, 4), "written")),
     c("2. the conv alone: a built Keras layer on the converted tensor", ms("conv"), mb(n_out, 4)),
     c("3. fixed cost of a new layer per call: the same call on a 1x8x8 input (construct, build, dispatch)",

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_unequal_strides.py           # this process's settings (oneDNN as TF decides)
     .venv/bin/python benchmarks/bench_unequal_strides.py --both    # also with TF_ENABLE_ONEDNN_OPTS=0 (no oneDNN)
 
-Workload (issue 18): ``UnequalStridesDepthwiseConv2D(3, strides=(2, 1), padding="same")`` on
+Workload: ``UnequalStridesDepthwiseConv2D(3, strides=(2, 1), padding="same")`` on
 32x128x64x32 against ``keras.layers.DepthwiseConv2D(3)`` (strides (1, 1), padding "same") on 32x64x64x32:
 both give 32x64x64x32 and do the same multiply-adds. The gcd route the layer used before (kept here as
 ``GcdRouteDepthwiseConv2D``, the reference of record) runs in the same loop, for before/after.
@@ -43,7 +43,7 @@ BATCH, ROWS, COLS, CHANNELS = 32, 64, 64, 32
 
 
 class GcdRouteDepthwiseConv2D(UnequalStridesDepthwiseConv2D):
-    """The route the layer always took before issue 18 (it keeps it for dilation > 1 and non-finite inputs):
+    """The gcd route, the only one before the phase route (still taken for dilation > 1 and non-finite input):
     convolve at gcd(strides) over the padded input, keep every k-th row/column."""
 
     def call(self, inputs: Any) -> Any:

@@ -2,8 +2,8 @@
 
 TensorFlow logs a few lines while it is imported, before absl's logging is
 initialised ("WARNING: All log messages before absl::InitializeLog() ...",
-cpu_feature_guard's "This TensorFlow binary is optimized ...", and on Intel
-CPUs port.cc's "oneDNN custom operations are on"). The last one ignores
+cpu_feature_guard's "This TensorFlow binary is optimized ...", and, where oneDNN
+is on, port.cc's "oneDNN custom operations are on"). The last one ignores
 TF_CPP_MIN_LOG_LEVEL at every level. We do not switch oneDNN off to hide it
 (TF_ENABLE_ONEDNN_OPTS changes which kernels run). Instead:
 

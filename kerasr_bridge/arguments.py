@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from kerasr_bridge.errors import INVALID, InvalidArgument, InvalidArgumentType, invalid
-from kerasr_bridge.render import describe, spell
+from kerasr_bridge.errors import INVALID, InvalidArgument, InvalidArgumentType
+from kerasr_bridge.render import describe, invalid, spell
 
 # R's integers are 32-bit; anything beyond cannot be a sensible size either.
 MAX_SIZE = 2**31 - 1

@@ -7,24 +7,17 @@ from typing import Any
 
 import keras
 
-from kerasr_bridge import keras_internals, user_code
+from kerasr_bridge import keras_internals, layer_records, user_code
 from kerasr_bridge.errors import INVALID, InvalidArgument, InvalidArgumentType, named
-from kerasr_bridge.extra_arguments import declared_input
-from kerasr_bridge.input_fit import (
-    backend_reason,
-    blamed_argument,
-    declared_shape_conflict,
-    fit_problem,
-    received_shape,
-)
+from kerasr_bridge.input_fit import blamed_argument, declared_shape_conflict, fit_problem, received_shape
 from kerasr_bridge.inputs import as_layer_input, object_expected
-from kerasr_bridge.render import MAX_MESSAGE_CHARS, bounded, describe, name_text, shape_text
+from kerasr_bridge.render import MAX_MESSAGE_CHARS, backend_reason, bounded, describe, name_text, shape_text
 
 
 def _add_to_sequential(model: keras.Sequential, layer: keras.layers.Layer) -> keras.Sequential:
     """Add ``layer`` (after the Input its legacy shape arguments describe); all or nothing."""
     # Everything that can be known is checked before the model is touched.
-    declared = declared_input(layer)
+    declared = layer_records.record_of(layer).declared_input
     received = received_shape(model)
     # `model.layers` leaves out the InputLayer, which counts here: a model with only an Input has a layer.
     layers_before = len(keras_internals.sequential_layers(model))
@@ -41,7 +34,7 @@ def _add_to_sequential(model: keras.Sequential, layer: keras.layers.Layer) -> ke
             )
         # The shape this layer receives, not the model's first input: they differ
         # once the model has layers, and a layer's input_shape describes its own input.
-        conflict = declared_shape_conflict(layer, received, where)
+        conflict = declared_shape_conflict(declared, received, where)
         if conflict:
             arg, message = conflict
             raise InvalidArgument(message[:-1] + " (the model is left unchanged).", arg)
@@ -90,7 +83,7 @@ def compose_layer(object: Any, layer: keras.layers.Layer) -> Any:
 def _pass_through(layer: keras.layers.Layer, inputs: Any) -> Any:
     """``layer(inputs)``, with what the backend would get wrong or say badly checked first, and errors ours."""
     shape = tuple(inputs.shape)
-    conflict = declared_shape_conflict(layer, shape, "`object`")
+    conflict = declared_shape_conflict(layer_records.record_of(layer).declared_input, shape, "`object`")
     if conflict:
         raise InvalidArgument(conflict[1], conflict[0])
     fit = fit_problem(layer, shape)

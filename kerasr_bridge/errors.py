@@ -5,14 +5,13 @@ wrong kind) are what tells our refusals from anyone else's: code asks
 ``isinstance(error, INVALID)``, never the message's text. Users keep catching
 ``ValueError``/``TypeError``, and R sees the same classes as before (see
 :func:`kerasr_bridge.from_r.python_classes`). The message is always given
-whole: these classes add no words to it.
+whole: these classes add no words to it (:func:`kerasr_bridge.render.invalid`
+composes the usual one). Nothing here imports the rest of the package.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from kerasr_bridge.render import describe
 
 
 class _Invalid:
@@ -39,13 +38,6 @@ class InvalidArgumentType(_Invalid, TypeError):
 
 # Every refusal of ours is one of these: `isinstance(error, INVALID)`.
 INVALID = (InvalidArgument, InvalidArgumentType)
-
-
-def invalid(
-    argument: str, expected: str, value: Any, error: type[_Invalid] = InvalidArgument
-) -> InvalidArgument | InvalidArgumentType:
-    """The error most checks raise: "Invalid `argument`: expected ...; received <value in the caller's syntax>."."""
-    return error(f"Invalid `{argument}`: expected {expected}; received {describe(value)}.", argument)  # type: ignore[return-value]
 
 
 def named(*arguments: str) -> str:

@@ -2,55 +2,25 @@
 
 They reach the layer functions through ``...``/``**kwargs``; here they are
 converted and checked against each other and against the layer's own
-arguments. The input shape they declare is kept for the layer
-(:func:`declare_input`), so that composing it with an ``object`` can check
-the two agree.
+arguments. The input shape they declare is kept in the layer's record
+(:class:`kerasr_bridge.input_fit.DeclaredInput`), so that composing the layer
+with an ``object`` can check the two agree.
 """
 
 from __future__ import annotations
 
 import difflib
 import numbers
-import weakref
-from dataclasses import dataclass
 from typing import Any
 
 import keras
 import numpy as np
 
 from kerasr_bridge import arguments, geometry, render
-from kerasr_bridge.errors import INVALID, InvalidArgument, InvalidArgumentType, invalid
+from kerasr_bridge.errors import INVALID, InvalidArgument, InvalidArgumentType
+from kerasr_bridge.render import invalid
 
 EXTRA_ARGUMENTS = ("input_shape", "batch_input_shape", "batch_size", "dtype", "name", "trainable", "weights")
-
-
-@dataclass(frozen=True)
-class DeclaredInput:
-    """The batch shape the extra arguments declared for a layer, and which arguments declared it.
-
-    ``shape_argument`` gave the sizes after the batch axis (``input_shape`` or
-    ``batch_input_shape``), ``batch_argument`` the batch size (``batch_size``
-    or ``batch_input_shape``): a message about a contradiction names the one
-    the user wrote.
-    """
-
-    batch_shape: tuple[int | None, ...]
-    shape_argument: str
-    batch_argument: str
-
-
-# Kept beside the layer rather than as an attribute on it: a Keras layer is
-# Keras's object, and the declaration dies with the layer.
-_DECLARED: weakref.WeakKeyDictionary[keras.layers.Layer, DeclaredInput] = weakref.WeakKeyDictionary()
-
-
-def declare_input(layer: keras.layers.Layer, declared: DeclaredInput) -> None:
-    _DECLARED[layer] = declared
-
-
-def declared_input(layer: keras.layers.Layer) -> DeclaredInput | None:
-    """What ``layer``'s extra arguments declared about its input; None where they declared nothing."""
-    return _DECLARED.get(layer)
 
 
 def check_unknown_arguments(function_name: str, arguments: dict[str, Any]) -> None:
@@ -148,13 +118,6 @@ def extra_arguments(rank: int, kwargs: dict[str, Any]) -> dict[str, Any]:
     return extra
 
 
-def declaration(kwargs: dict[str, Any], batch_size: int | None, input_shape: tuple[int | None, ...]) -> DeclaredInput:
-    """What the extra arguments declare about the layer's input (see :class:`DeclaredInput`)."""
-    if kwargs.get("batch_input_shape") is not None:
-        return DeclaredInput((batch_size, *input_shape), "batch_input_shape", "batch_input_shape")
-    return DeclaredInput((batch_size, *input_shape), "input_shape", "batch_size")
-
-
 def _expected_weight_shapes(config: dict[str, Any], channels: int) -> list[tuple[int, ...]]:
     kernel = (*config["kernel_size"], channels, config["depth_multiplier"])
     return [kernel, (channels * config["depth_multiplier"],)] if config["use_bias"] else [kernel]
@@ -230,7 +193,7 @@ def as_weights(value: Any, arg: str = "weights") -> list[np.ndarray]:
     for item in value:
         try:
             array = np.asarray(item)
-        except INVALID:
+        except Exception:  # any value NumPy cannot take: ragged nesting, objects whose __array__ fails, ...
             raise invalid(arg, "a list of numeric arrays", value, InvalidArgumentType) from None
         if array.dtype.kind not in "iuf":
             raise invalid(arg, "a list of numeric arrays", value, InvalidArgumentType)

@@ -16,16 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kerasr_bridge import errors, functions, render, user_code
+from kerasr_bridge import errors, layer_functions, render, user_code
+from kerasr_bridge.declarations import DECLARATIONS
 from kerasr_bridge.r_values import RValue
 
 __all__ = ["FUNCTIONS", "RError", "RValue", "RWarned", "call", "python_classes", "r_function"]
 
 # What R may call, by name: the R package's layer functions forward to these.
-FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "layer_depthwise_conv_1d": functions.layer_depthwise_conv_1d,
-    "layer_depthwise_conv_2d": functions.layer_depthwise_conv_2d,
-}
+FUNCTIONS: dict[str, Callable[..., Any]] = {name: getattr(layer_functions, name) for name in DECLARATIONS}
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,42 @@
-"""Whether a layer fits its input: declared shapes, sizes, and the backend's errors in our words.
+"""Whether a layer fits its input: the input its extra arguments declared, and its sizes.
 
 Checked before the backend sees the input where that can be known (TensorFlow's
 oneDNN kernels fail on 0 channels with a message that names nothing, and a
-kernel larger than a "valid" input leaves an empty output); what the backend
-still raises is summarised without ANSI escapes, op, device or class names.
+kernel larger than a "valid" input leaves an empty output). What the backend
+still raises is summarised by :func:`kerasr_bridge.render.backend_reason`.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from typing import Any
 
 import keras
 
 from kerasr_bridge import geometry, keras_internals
-from kerasr_bridge.extra_arguments import declared_input
-from kerasr_bridge.render import bounded, shape_text
+from kerasr_bridge.render import shape_text
+
+
+@dataclass(frozen=True)
+class DeclaredInput:
+    """The batch shape the extra arguments declared for a layer, and which arguments declared it.
+
+    ``shape_argument`` gave the sizes after the batch axis (``input_shape`` or
+    ``batch_input_shape``), ``batch_argument`` the batch size (``batch_size``
+    or ``batch_input_shape``): a message about a contradiction names the one
+    the user wrote. Kept in the layer's record (:mod:`kerasr_bridge.layer_records`).
+    """
+
+    batch_shape: tuple[int | None, ...]
+    shape_argument: str
+    batch_argument: str
+
+
+def declaration(kwargs: dict[str, Any], batch_size: int | None, input_shape: tuple[int | None, ...]) -> DeclaredInput:
+    """What the extra arguments (``kwargs``, as given) declare about the layer's input."""
+    if kwargs.get("batch_input_shape") is not None:
+        return DeclaredInput((batch_size, *input_shape), "batch_input_shape", "batch_input_shape")
+    return DeclaredInput((batch_size, *input_shape), "input_shape", "batch_size")
 
 
 def _is_convolution(layer: keras.layers.Layer) -> bool:
@@ -56,13 +77,14 @@ def received_shape(model: keras.Sequential) -> tuple[Any, ...] | None:
     return None
 
 
-def declared_shape_conflict(layer: keras.layers.Layer, shape: tuple[Any, ...], source: str) -> tuple[str, str] | None:
+def declared_shape_conflict(
+    declared: DeclaredInput | None, shape: tuple[Any, ...], source: str
+) -> tuple[str, str] | None:
     """(argument, message) when ``input_shape``/``batch_input_shape``/``batch_size`` contradict ``source``'s shape.
 
     An unknown size (None) on either side agrees with anything. Shapes of another
     rank are left to the rank checks.
     """
-    declared = declared_input(layer)
     if declared is None or len(declared.batch_shape) != len(shape):
         return None
     batch_shape = declared.batch_shape
@@ -131,29 +153,3 @@ def blamed_argument(layer: keras.layers.Layer, shape: tuple[Any, ...]) -> str:
         if size is not None and extent > size:
             return "dilation_rate" if dilation > 1 else "kernel_size"
     return "object"
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_FUNCTION_NODE = re.compile(r"\{\{function_node [^}]*\}\}\s*")
-_OP_SUFFIX = re.compile(r"\s*\[Op:[^\]]*\].*$")
-_DEVICE = re.compile(r" (?:on|by) (?:/job:|allocator )\S+")
-# The lines Keras adds around an exception raised in a layer's call.
-KERAS_FRAME = ("Exception encountered when calling", "Arguments received by", "\u2022")
-
-
-def message_lines(text: str) -> list[str]:
-    """The non-empty lines of an exception's text, stripped, without ANSI escapes or Keras's call frame."""
-    lines = [line.strip() for line in _ANSI.sub("", text).splitlines()]
-    return [line for line in lines if line and not line.startswith(KERAS_FRAME)]
-
-
-def backend_reason(error: BaseException) -> str:
-    """The backend's own words, short: no ANSI escapes, no Keras call frame, no op or device names."""
-    lines = message_lines(str(error))
-    reason = without_backend_noise(lines[0] if lines else "").rstrip(" .:")
-    return bounded(reason or type(error).__name__, 160)
-
-
-def without_backend_noise(text: str) -> str:
-    """``text`` without TensorFlow's function-node, op and device names."""
-    return _DEVICE.sub("", _OP_SUFFIX.sub("", _FUNCTION_NODE.sub("", text)))

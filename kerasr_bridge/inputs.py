@@ -7,10 +7,10 @@ from typing import Any
 import keras
 import numpy as np
 
-from kerasr_bridge.errors import InvalidArgument, InvalidArgumentType, invalid
+from kerasr_bridge.arrays import as_backend_tensor, c_order_copy
+from kerasr_bridge.errors import InvalidArgument, InvalidArgumentType
 from kerasr_bridge.geometry import spatial_rank
-from kerasr_bridge.handover import aligned_empty, as_backend_tensor
-from kerasr_bridge.render import shape_text, spell
+from kerasr_bridge.render import invalid, shape_text, spell
 
 
 def object_expected() -> str:
@@ -20,48 +20,11 @@ def object_expected() -> str:
     )
 
 
-# Below this many elements the one-pass copy wins: the blocked one costs a few
-# microseconds more to set up.
-_TWO_PASS_MIN_SIZE = 2**16
-# Bytes of the intermediate block in c_order_copy: small enough to stay in cache.
-_BLOCK_BYTES = 2**18
-
-
-def c_order_copy(array: np.ndarray, dtype: Any) -> np.ndarray:
-    """``np.ascontiguousarray(array, dtype=dtype)``, faster for large Fortran-order arrays.
-
-    A Fortran-order array is ``array.T`` stored in C order, so making it
-    C-contiguous reverses all its axes. NumPy's one-pass copy writes the output
-    in order and reads each element from a different page (the input stride of
-    the last axis is the size of all the others): a cache and TLB miss per
-    element. Instead, block by block along the second-to-last axis, two passes:
-    move the last axis to the end (a 2D transpose whose short side keeps few
-    input streams open; it also casts) into a small block that stays in cache,
-    then write that block with the other axes reversed, now moving contiguous
-    runs of the last axis. 2-3x faster for large arrays (32x64x64x32 float64
-    to float32: about 0.35x the time), with no full-size intermediate. The
-    values are the same: each element is cast once, the same way.
-    """
-    if array.flags.c_contiguous or not array.flags.f_contiguous or array.ndim < 3 or array.size < _TWO_PASS_MIN_SIZE:
-        return np.ascontiguousarray(array, dtype=dtype)
-    dtype = np.dtype(dtype)
-    out = aligned_empty(array.shape, dtype)  # aligned, so TensorFlow can take it without a copy
-    stored = array.T  # C-contiguous, shape reversed: (last, second-to-last, ..., first)
-    last, ndim = array.shape[-1], array.ndim
-    step = max(1, _BLOCK_BYTES // (array.size // array.shape[-2] * dtype.itemsize))
-    reverse_but_last = (*range(ndim - 2, -1, -1), ndim - 1)
-    for start in range(0, array.shape[-2], step):
-        block = stored[:, start : start + step]
-        last_at_end = np.ascontiguousarray(block.reshape(last, -1).T, dtype=dtype)
-        out[..., start : start + step, :] = last_at_end.reshape(block.shape[1:] + (last,)).transpose(reverse_but_last)
-    return out
-
-
 def as_layer_input(value: Any, layer: keras.layers.Layer) -> Any:
     """Check an array/tensor for ``layer`` and hand it over in the layer's float dtype.
 
     NumPy arrays are made C-contiguous and cast once here (see
-    :func:`c_order_copy`): R arrays arrive in Fortran order, which TensorFlow
+    :func:`kerasr_bridge.arrays.c_order_copy`): R arrays arrive in Fortran order, which TensorFlow
     would otherwise copy element by element and then cast in a second pass.
     Integer inputs (R integer arrays are int32) are cast too, because Keras only
     autocasts floats and TensorFlow's depthwise kernels reject integers.

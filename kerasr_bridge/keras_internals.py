@@ -20,6 +20,23 @@ USED: dict[type, tuple[str, ...]] = {
     keras.Sequential: ("_layers", "_maybe_rebuild", "pop(rebuild)"),
 }
 
+# Every Keras method our registered subclasses override, as "module:Class.method"
+# (the class that defines it in Keras), each with what the override relies on.
+OVERRIDDEN: dict[str, str] = {
+    "keras.src.layers.layer:Layer.__call__": "takes (inputs, ...) and calls call(); ours wraps it, then calls super()",
+    "keras.src.layers.convolutional.base_depthwise_conv:BaseDepthwiseConv.call": "call(inputs) -> outputs",
+}
+
+# Every Keras method whose body we copy and change, with a fingerprint of the
+# source we copied (sha256 of the dedented source, first 16 hex digits): when
+# Keras changes the original, the test says which copy to read again.
+COPIED: dict[str, tuple[str, str]] = {
+    "keras.src.layers.convolutional.base_depthwise_conv:BaseDepthwiseConv.call": (
+        "53671561ebb056dd",
+        "kerasr_bridge.channels_first_bias.BroadcastBias.call (the bias added by broadcasting)",
+    ),
+}
+
 
 def sequential_layers(model: keras.Sequential) -> list[keras.layers.Layer]:
     """The model's layers, its InputLayer first where it has one (``model.layers`` leaves that out)."""

@@ -12,8 +12,8 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kerasr_bridge.errors import InvalidArgumentType, invalid
-from kerasr_bridge.render import MAX_MESSAGE_CHARS, bounded, describe, spell
+from kerasr_bridge.errors import InvalidArgumentType
+from kerasr_bridge.render import MAX_MESSAGE_CHARS, bounded, describe, invalid, spell
 
 # (getter, name) pairs known to name one of Keras's own objects; see as_keras_object.
 _KERAS_NAMES: set[tuple[Callable[[Any], Any], str]] = set()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from kerasr_bridge.errors import InvalidArgument, InvalidArgumentType
 from kerasr_bridge.r_values import RList, RValue, is_r_na
 
 PYTHON = "python"
@@ -44,22 +46,6 @@ def caller(language: str) -> Iterator[None]:
         yield
     finally:
         CALLER.reset(token)
-
-
-# The caller a layer was made for, kept on the layer (see remember_caller): its own checks, which run
-# later in its __call__ or build, render values in that language, on any later call.
-_LAYER_CALLER = "_kerasr_bridge_caller"
-
-
-def remember_caller(layer: Any) -> None:
-    """Keep the current caller's language on ``layer`` (only R's: Python's is the default)."""
-    if CALLER.get() == R:
-        object.__setattr__(layer, _LAYER_CALLER, R)  # object's: Keras tracks no plain string attribute
-
-
-def layer_caller(layer: Any) -> Any:
-    """Render for the language ``layer`` was made in (a context manager), else for the current caller."""
-    return caller(getattr(layer, _LAYER_CALLER, CALLER.get()))
 
 
 # Longest quoted name of a layer or model: a name of any length keeps a message within MAX_MESSAGE_CHARS.
@@ -86,6 +72,13 @@ def describe(value: Any) -> str:
     if CALLER.get() == R:
         return bounded(_r_value(value))
     return bounded(_python_value(value))
+
+
+def invalid(
+    argument: str, expected: str, value: Any, error: type[InvalidArgument | InvalidArgumentType] = InvalidArgument
+) -> InvalidArgument | InvalidArgumentType:
+    """The error most checks raise: "Invalid `argument`: expected ...; received <value in the caller's syntax>."."""
+    return error(f"Invalid `{argument}`: expected {expected}; received {describe(value)}.", argument)
 
 
 def shape_text(shape: Any) -> str:
@@ -360,3 +353,33 @@ def _r_array(array: np.ndarray) -> str:
     first = np.asarray(array.T.flat[:SHOWN_ELEMENTS]).tolist()
     body, _ = _joined(first, array.size, _r_element, MAX_VALUE_CHARS - len(head) - 2)
     return f"{head}{body}))"
+
+
+# -- The backend's and the user's own texts ------------------------------------------------------
+# What an exception raised inside Keras says, cleaned for our messages: no ANSI escapes, no Keras
+# call frame, no TensorFlow function-node, op or device names.
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_FUNCTION_NODE = re.compile(r"\{\{function_node [^}]*\}\}\s*")
+_OP_SUFFIX = re.compile(r"\s*\[Op:[^\]]*\].*$")
+_DEVICE = re.compile(r" (?:on|by) (?:/job:|allocator )\S+")
+# The lines Keras adds around an exception raised in a layer's call.
+KERAS_FRAME = ("Exception encountered when calling", "Arguments received by", "\u2022")
+
+
+def message_lines(text: str) -> list[str]:
+    """The non-empty lines of an exception's text, stripped, without ANSI escapes or Keras's call frame."""
+    lines = [line.strip() for line in _ANSI.sub("", text).splitlines()]
+    return [line for line in lines if line and not line.startswith(KERAS_FRAME)]
+
+
+def backend_reason(error: BaseException) -> str:
+    """The backend's own words, short: no ANSI escapes, no Keras call frame, no op or device names."""
+    lines = message_lines(str(error))
+    reason = without_backend_noise(lines[0] if lines else "").rstrip(" .:")
+    return bounded(reason or type(error).__name__, 160)
+
+
+def without_backend_noise(text: str) -> str:
+    """``text`` without TensorFlow's function-node, op and device names."""
+    return _DEVICE.sub("", _OP_SUFFIX.sub("", _FUNCTION_NODE.sub("", text)))

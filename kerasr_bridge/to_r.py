@@ -25,11 +25,11 @@ from typing import Any
 
 import numpy as np
 
+from kerasr_bridge.arrays import f_order_into
+
 # Below this many elements reticulate's own conversion is as fast: the direct
 # fill costs a few more calls between R and Python.
 FILL_MIN_SIZE = 2**16
-# Bytes of the intermediate block in the blocked copy: small enough to stay in cache.
-_BLOCK_BYTES = 2**18
 
 
 def host_array(value: Any) -> np.ndarray:
@@ -102,32 +102,3 @@ def for_r(value: Any) -> np.ndarray | Fill:
         # float16 and bfloat16 widened to float64 here: reticulate cannot read bfloat16.
         return array if array.dtype in (np.float32, np.float64) else array.astype(np.float64)
     return Fill(array)
-
-
-def f_order_into(array: np.ndarray, out: np.ndarray) -> None:
-    """``out[...] = array`` for a Fortran-order ``out``, fast for a large C-order ``array``.
-
-    The mirror of ``inputs.c_order_copy`` (which makes R's Fortran-order
-    arrays C-contiguous): NumPy's one-pass copy would read ``array`` across
-    pages for each element written. Instead, block by block along the second
-    axis, two passes: move the first axis to the end (a 2D transpose whose
-    short side keeps few input streams open; it also casts) into a small block
-    that stays in cache, then write that block with the other axes reversed,
-    moving contiguous runs of the first axis.
-    """
-    if not array.flags.c_contiguous or array.ndim < 3:
-        np.copyto(out, array, casting="unsafe")
-        return
-    # In the transposed views, `out.T` is C-order and `array.T` Fortran-order:
-    # the layout inputs.c_order_copy works on.
-    source, target = array.T, out.T
-    stored = source.T  # == array, C-contiguous
-    last, ndim = source.shape[-1], source.ndim
-    step = max(1, _BLOCK_BYTES // (source.size // source.shape[-2] * out.dtype.itemsize))
-    reverse_but_last = (*range(ndim - 2, -1, -1), ndim - 1)
-    for start in range(0, source.shape[-2], step):
-        block = stored[:, start : start + step]
-        last_at_end = np.ascontiguousarray(block.reshape(last, -1).T, dtype=out.dtype)
-        target[..., start : start + step, :] = last_at_end.reshape(block.shape[1:] + (last,)).transpose(
-            reverse_but_last
-        )

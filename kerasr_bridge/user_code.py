@@ -21,30 +21,22 @@ import inspect
 import traceback
 import types
 import warnings
-import weakref
 from contextvars import ContextVar
 from typing import Any
 
 import keras
 
-from kerasr_bridge.input_fit import KERAS_FRAME, message_lines, without_backend_noise
-from kerasr_bridge.render import MAX_MESSAGE_CHARS, bounded, name_text, spell
-
-# The layer arguments that may hold a user's callable.
-CALLABLE_ARGUMENTS = (
-    "activation",
-    "depthwise_initializer",
-    "bias_initializer",
-    "depthwise_regularizer",
-    "bias_regularizer",
-    "activity_regularizer",
-    "depthwise_constraint",
-    "bias_constraint",
+from kerasr_bridge import layer_records
+from kerasr_bridge.declarations import LayerFunction
+from kerasr_bridge.render import (
+    KERAS_FRAME,
+    MAX_MESSAGE_CHARS,
+    bounded,
+    message_lines,
+    name_text,
+    spell,
+    without_backend_noise,
 )
-
-# Each layer's user callables by argument (set by remember()), beside the layer rather than on it.
-_CALLABLES: weakref.WeakKeyDictionary[keras.layers.Layer, dict[str, Any]] = weakref.WeakKeyDictionary()
-
 
 # Set by kerasr_bridge.from_r.call: R collects the warnings and raises them as R warnings (reticulate
 # does not hand Python warnings over). A context variable, like the caller's language, so threads keep
@@ -94,18 +86,16 @@ def _is_keras_own(value: Any) -> bool:
     )
 
 
-def user_callables(config: dict[str, Any]) -> dict[str, Any]:
-    """The callables in ``config`` that are the user's own (not names, not Keras's own objects)."""
+def user_callables(function: LayerFunction, config: dict[str, Any]) -> dict[str, Any]:
+    """The callables in ``config`` that are the user's own (not names, not Keras's own objects).
+
+    Only the arguments ``function`` declares as user code may hold them.
+    """
     return {
         argument: value
-        for argument in CALLABLE_ARGUMENTS
+        for argument in function.callable_arguments
         if callable(value := config.get(argument)) and not isinstance(value, str) and not _is_keras_own(value)
     }
-
-
-def remember(layer: keras.layers.Layer, callables: dict[str, Any]) -> None:
-    if callables:
-        _CALLABLES[layer] = callables
 
 
 def _unsaveable_reason(value: Any) -> str | None:
@@ -173,7 +163,7 @@ def user_code_error(error: BaseException, layer: keras.layers.Layer, where: str)
 
     ``where`` says what the layer was doing, for the message ("on `object` of shape c(2, 6, 6, 3)").
     """
-    callables = _CALLABLES.get(layer)
+    callables = layer_records.record_of(layer).user_callables
     if not callables:
         return None
     original = original_exception(error)

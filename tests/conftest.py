@@ -52,14 +52,19 @@ def rng() -> np.random.Generator:
 
 @pytest.fixture(scope="session")
 def functions() -> dict[int, Callable[..., Any]]:
-    """The layer functions by spatial rank: ``functions[rank](...)``. The one such table of the suite.
+    """The depthwise layer functions by spatial rank: ``functions[rank](...)``, from the declarations.
 
     Imported when first asked for, not when this file loads: the parity suite
     embeds R before anything imports Keras.
     """
-    from kerasr_bridge import layer_depthwise_conv_1d, layer_depthwise_conv_2d
+    import kerasr_bridge
+    from kerasr_bridge.declarations import DECLARATIONS
 
-    return {1: layer_depthwise_conv_1d, 2: layer_depthwise_conv_2d}
+    return {
+        declaration.rank: getattr(kerasr_bridge, declaration.name)
+        for declaration in DECLARATIONS.values()
+        if declaration.family == "depthwise"
+    }
 
 
 @pytest.fixture(scope="session")

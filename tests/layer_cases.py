@@ -1,5 +1,14 @@
 """Layer calls with known outputs, shared by the in-process tests and the ones that rerun them in a fresh process."""
 
+
+def depthwise_function(rank: int) -> str:
+    """The name of the depthwise layer function of this spatial rank, from the declarations."""
+    from kerasr_bridge.declarations import DECLARATIONS
+
+    (name,) = (d.name for d in DECLARATIONS.values() if d.family == "depthwise" and d.rank == rank)
+    return name
+
+
 # A batch of 0: (rank, input shape, kwargs, expected output shape).
 BATCH_OF_ZERO = [
     (2, (0, 5, 5, 2), {"kernel_size": 2}, (0, 4, 4, 2)),

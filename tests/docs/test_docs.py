@@ -1,4 +1,4 @@
-"""The docs run as written (issue 19): every ```python and ```r block of README.md and every chunk
+"""The docs run as written: every ```python and ```r block of README.md and every chunk
 of the vignette, each in a fresh process started in a temporary directory outside the checkout,
 with the environment a newcomer has (no TF_CPP_MIN_LOG_LEVEL, no PYTHONPATH).
 
@@ -49,8 +49,8 @@ VIGNETTE = ROOT / "vignettes" / "depthwise-convolution.Rmd"
 STACK = os.environ.get("KERASRBRIDGE_STACK")
 TIMEOUT = 900
 
-# TensorFlow's start-up lines, which importing kerasr_bridge first keeps away (issue 11.8); a
-# block that imports keras or TensorFlow first prints them, twice (issue 19).
+# TensorFlow's start-up lines, which importing kerasr_bridge first keeps away; a
+# block that imports keras or TensorFlow first prints them, twice.
 START_UP_LINES = ("oneDNN custom operations are on", "This TensorFlow binary is optimized")
 
 # The last line of a traceback: the exception's name (module-qualified unless a builtin) and a colon.
@@ -390,3 +390,28 @@ def test_no_placeholder_is_left_in_the_prose():
         prose = re.sub(r"`[^`\n]*`", "", prose)
         placeholders = sorted(set(re.findall(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b", prose)))
         assert not placeholders, f"{doc.name} has placeholders where figures belong: {placeholders}"
+
+
+# -- generated help pages ----------------------------------------------------------------------------
+
+
+def test_the_rd_pages_are_current(tmp_path):
+    """man/ and NAMESPACE are what roxygen2 writes from R/ (R/layers.R is generated from the declarations:
+    tests/python/test_generated_files.py); a page edited by hand, or R/ changed without `make generate`, fails."""
+    reason = _r_ready()
+    if reason:
+        _missing(f"R cannot run: {reason}")
+    package = tmp_path / "kerasrbridge"
+    package.mkdir()
+    for name in ("DESCRIPTION", "NAMESPACE"):
+        shutil.copy(ROOT / name, package / name)
+    for folder in ("R", "man"):
+        shutil.copytree(ROOT / folder, package / folder)
+    done = subprocess.run(["Rscript", "-e", "roxygen2::roxygenise()"], cwd=package, capture_output=True, text=True,
+                          timeout=300, env=_r_environment())
+    assert done.returncode == 0, done.stderr[-3000:]
+    for name in ("NAMESPACE", *(f"man/{page.name}" for page in (ROOT / "man").glob("*.Rd"))):
+        assert (package / name).read_text(encoding="utf-8") == (ROOT / name).read_text(encoding="utf-8"), (
+            f"{name} is stale: run `make generate`"
+        )
+    assert sorted(p.name for p in (package / "man").glob("*.Rd")) == sorted(p.name for p in (ROOT / "man").glob("*.Rd"))

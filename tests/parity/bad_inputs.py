@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from layer_cases import depthwise_function
 
+from kerasr_bridge.declarations import DECLARATIONS
 from kerasr_bridge.r_values import R_NA, RList, RValue
 
 
@@ -40,7 +42,7 @@ ENVIRONMENT = Bad("environment", "new.env()", RValue(["environment"], [0]))
 DATE = Bad("date", 'as.Date("2026-01-01")', RValue(["Date"], [1]))
 NA = Bad("NA", "NA", R_NA)
 NA_CHARACTER = Bad("NA_character", "NA_character_", R_NA)
-# R values with a Python form whose words are R's in a message (issue 17): 3+0i, as.raw(0x03).
+# R values with a Python form whose words are R's in a message: 3+0i, as.raw(0x03).
 COMPLEX = Bad("complex", "3+0i", 3 + 0j)
 RAW = Bad("raw", "as.raw(3)", bytearray(b"\x03"))
 R_OBJECTS = [FACTOR, DATA_FRAME, ENVIRONMENT, DATE, COMPLEX, RAW]
@@ -108,22 +110,20 @@ def _shape_values(rank: int) -> list[Bad]:
     ]
 
 
-ARGUMENT_VALUES: dict[str, list[Bad]] = {
-    "kernel_size": SIZE_VALUES,
-    "strides": [v for v in SIZE_VALUES if v.label != "function"],
-    "dilation_rate": [v for v in SIZE_VALUES if v.label != "function"],
-    "depth_multiplier": MULTIPLIER_VALUES,
+# The bad values of each argument kind (the declarations' kinds), crossed with every declared argument.
+KIND_VALUES: dict[str, list[Bad]] = {
+    "sizes": SIZE_VALUES,
+    "count": MULTIPLIER_VALUES,
     "padding": PADDING_VALUES,
     "data_format": DATA_FORMAT_VALUES,
-    "use_bias": BOOL_VALUES,
+    "bool": BOOL_VALUES,
     "activation": KERAS_OBJECT_VALUES,
-    "depthwise_initializer": KERAS_OBJECT_VALUES,
-    "bias_initializer": KERAS_OBJECT_VALUES,
-    "depthwise_regularizer": KERAS_OBJECT_VALUES,
-    "bias_regularizer": KERAS_OBJECT_VALUES,
-    "activity_regularizer": KERAS_OBJECT_VALUES,
-    "depthwise_constraint": KERAS_OBJECT_VALUES,
-    "bias_constraint": KERAS_OBJECT_VALUES,
+    "initializer": KERAS_OBJECT_VALUES,
+    "regularizer": KERAS_OBJECT_VALUES,
+    "constraint": KERAS_OBJECT_VALUES,
+}
+# The older R keras arguments (`...`), which the declarations do not list.
+EXTRA_ARGUMENT_VALUES: dict[str, list[Bad]] = {
     "name": NAME_VALUES,
     "trainable": BOOL_VALUES,
     "dtype": DTYPE_VALUES,
@@ -134,27 +134,29 @@ ARGUMENT_VALUES: dict[str, list[Bad]] = {
 @dataclass(frozen=True)
 class MatrixCase:
     id: str
-    rank: int
+    function: str
     argument: str
     r: str
     py: dict[str, Any]
 
     @property
-    def function(self) -> str:
-        return f"layer_depthwise_conv_{self.rank}d"
+    def rank(self) -> int:
+        return DECLARATIONS[self.function].rank
 
 
 def _cases() -> list[MatrixCase]:
     cases = []
-    for rank in (1, 2):
-        table = {**ARGUMENT_VALUES, "input_shape": _shape_values(rank)}
+    for declaration in DECLARATIONS.values():
+        required = {argument.name: "3" for argument in declaration.arguments if argument.required}
+        table = {argument.name: KIND_VALUES[argument.kind] for argument in declaration.arguments}
+        table |= {**EXTRA_ARGUMENT_VALUES, "input_shape": _shape_values(declaration.rank)}
         for argument, values in table.items():
             for bad in values:
-                if argument == "kernel_size":
-                    r, py = f"kernel_size = {bad.r}", {"kernel_size": bad.py}
-                else:
-                    r, py = f"kernel_size = 3, {argument} = {bad.r}", {"kernel_size": 3.0, argument: bad.py}
-                cases.append(MatrixCase(f"{rank}d-{argument}-{bad.label}", rank, argument, r, py))
+                given = {**required, argument: bad}
+                r = ", ".join(f"{name} = {getattr(value, 'r', value)}" for name, value in given.items())
+                py = {name: getattr(value, "py", 3.0) for name, value in given.items()}
+                short = declaration.name.removeprefix("layer_")
+                cases.append(MatrixCase(f"{short}-{argument}-{bad.label}", declaration.name, argument, r, py))
     return cases
 
 
@@ -175,7 +177,7 @@ class ObjectCase:
 
     @property
     def function(self) -> str:
-        return f"layer_depthwise_conv_{self.rank}d"
+        return depthwise_function(self.rank)
 
     @property
     def sequential(self) -> bool:
@@ -374,6 +376,9 @@ HANDWRITTEN_CASES = [
          "kernel_size = 3, weights = list(array(1, c(2, 2, 1, 1)))"),
     _bad("weights_number", 2, {**K, "weights": 3.0}, "kernel_size = 3, weights = 3"),
     _bad("weights_character", 2, {**K, "weights": RList(("a",))}, 'kernel_size = 3, weights = list("a")'),
+    # Nesting NumPy cannot make an array of: our error naming `weights`, not NumPy's ValueError.
+    _bad("weights_ragged", 2, {"kernel_size": 1.0, "weights": RList((RList((1.0, [2.0, 3.0])),))},
+         "kernel_size = 1, weights = list(list(1, c(2, 3)))"),
     _bad("object_string", 2, {"object": "x", **K}, 'object = "x", kernel_size = 3', "object"),
     _bad("object_list", 2, {"object": RList((1.0, 2.0)), **K}, "object = list(1, 2), kernel_size = 3", "object"),
     _bad("object_rank", 2, {"object": np.ones((2, 5, 5)), **K},

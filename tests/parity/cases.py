@@ -17,6 +17,7 @@ from typing import Any
 
 import keras
 import numpy as np
+from layer_cases import depthwise_function
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Case:
 
     @property
     def function(self) -> str:
-        return f"layer_depthwise_conv_{self.rank}d"
+        return depthwise_function(self.rank)
 
 
 def doubled_relu(x):

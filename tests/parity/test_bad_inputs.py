@@ -16,10 +16,13 @@ import re
 import keras
 import pytest
 from bad_inputs import CASES, HANDWRITTEN_CASES, OBJECT_CASES, BadInput, MatrixCase, ObjectCase
+from layer_cases import depthwise_function
 
 import kerasr_bridge
 from kerasr_bridge import render
+from kerasr_bridge.declarations import DECLARATIONS
 from kerasr_bridge.errors import INVALID
+from kerasr_bridge.extra_arguments import EXTRA_ARGUMENTS
 
 INPUT_SHAPES = {1: (10, 3), 2: (8, 8, 3)}
 
@@ -126,16 +129,17 @@ def test_the_bad_inputs_are_many_and_cover_every_argument():
     assert len(CASES) + len(OBJECT_CASES) >= 300
     assert len(HANDWRITTEN_CASES) >= 60
     assert {case.argument for case in OBJECT_CASES} >= {"object", "input_shape", "batch_input_shape", "kernel_size"}
-    for rank in (1, 2):
-        arguments = {case.argument for case in CASES if case.rank == rank}
-        formals = set(inspect.signature(getattr(kerasr_bridge, f"layer_depthwise_conv_{rank}d")).parameters)
+    for declaration in DECLARATIONS.values():
+        arguments = {case.argument for case in CASES if case.function == declaration.name}
+        formals = set(inspect.signature(getattr(kerasr_bridge, declaration.name)).parameters)
         assert formals - {"object", "kwargs"} <= arguments
+        assert set(EXTRA_ARGUMENTS) <= arguments | {"batch_input_shape", "batch_size"}
 
 
 @pytest.mark.parametrize("case", HANDWRITTEN_CASES, ids=[c.id for c in HANDWRITTEN_CASES])
 def test_bad_inputs_fail_alike_in_both_languages(R, case: BadInput):
     """R's message is exactly Python's, rendered for R; it names the argument; R's classes and call are set."""
-    function = f"layer_depthwise_conv_{case.rank}d"
+    function = depthwise_function(case.rank)
     r_error = R(
         f"e <- tryCatch({{ {function}({case.r}); NULL }}, error = identity)\n"
         "if (is.null(e)) NULL else\n"

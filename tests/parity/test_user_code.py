@@ -1,4 +1,4 @@
-"""What users bring, alike in R and Python (issue 17): their own callables that raise, Keras's function objects.
+"""What users bring, alike in R and Python: their own callables that raise, Keras's function objects.
 
 An error raised by the user's own function (R's ``stop()``, Python's ``raise``)
 names the argument that held it, in the same message in both languages (R's is

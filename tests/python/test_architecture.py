@@ -99,5 +99,40 @@ def test_imports_are_read_in_every_form(tmp_path):
 def test_the_value_types_and_the_geometry_import_nothing_of_the_package():
     """The modules at the bottom: anyone may import them, so they import none of ours."""
     graph = import_graph()
-    for module in ("r_values", "geometry", "keras_internals", "_quiet"):
+    for module in ("r_values", "geometry", "keras_internals", "_quiet", "declarations", "layer_records", "errors",
+                   "arrays"):
         assert graph[module] == set(), (module, graph[module])
+
+
+def floors(graph: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Each module's longest import chain, itself first: its floor is the chain's length (a bottom module: 1).
+
+    Only for a graph without circles (checked above).
+    """
+    chains: dict[str, list[str]] = {}
+
+    def chain(module: str) -> list[str]:
+        if module not in chains:
+            below = [chain(imported) for imported in sorted(graph.get(module, ())) if imported in graph]
+            chains[module] = [module, *max(below, key=len, default=[])]
+        return chains[module]
+
+    for module in graph:
+        chain(module)
+    return chains
+
+
+MAX_FLOORS = 8
+
+
+def test_the_package_stands_on_at_most_eight_import_floors():
+    """A shallow import graph: no chain of imports longer than MAX_FLOORS modules, the package's __init__ included."""
+    chains = floors(import_graph())
+    longest = max(chains.values(), key=len)
+    assert len(longest) <= MAX_FLOORS, f"{len(longest)} floors: " + " -> ".join(f"{m}.py" for m in longest)
+
+
+def test_the_floor_count_follows_the_longest_chain():
+    assert floors({"a": {"b", "c"}, "b": {"c"}, "c": set()})["a"] == ["a", "b", "c"]
+    assert floors({"a": set()})["a"] == ["a"]
+    assert len(max(floors({str(i): {str(i + 1)} for i in range(9)} | {"9": set()}).values(), key=len)) == 10

@@ -1,11 +1,12 @@
 """What differs between the Keras backends, and what must not.
 
 Plain Keras computes depthwise convolution correctly on JAX and PyTorch; on
-TensorFlow it has two defects (see the note above the subclasses in
-kerasr_bridge/upstream_fixes.py), so our registered subclasses are built there only.
-The expectations about plain Keras below depend on the backend: if a backend
-changes (TensorFlow fixes a defect, another backend gains one), these tests
-fail and the class selection in layers.py must follow.
+TensorFlow it has two defects (the module docstrings of
+kerasr_bridge/channels_first_bias.py and kerasr_bridge/unequal_strides.py), so
+our registered subclasses are built there only. The expectations about plain
+Keras below depend on the backend: if a backend changes (TensorFlow fixes a
+defect, another backend gains one), these tests fail and the class selection
+in builder.py (each fix module's BACKENDS and applies()) must follow.
 """
 
 from __future__ import annotations

@@ -13,9 +13,10 @@ import keras
 import numpy as np
 import pytest
 
+import kerasr_bridge
 from kerasr_bridge import layer_depthwise_conv_1d, layer_depthwise_conv_2d, render
+from kerasr_bridge.declarations import DECLARATIONS
 from kerasr_bridge.errors import INVALID
-from kerasr_bridge.layers import DEPTHWISE_CONV_1D, DEPTHWISE_CONV_2D
 
 RANKS = [pytest.param(1, id="1d"), pytest.param(2, id="2d")]
 LANGUAGES = [render.PYTHON, render.R]
@@ -186,16 +187,16 @@ def test_error_classes_follow_the_documentation(functions, rank):
             function(**kwargs)
 
 
-@pytest.mark.parametrize("spec", [DEPTHWISE_CONV_1D, DEPTHWISE_CONV_2D], ids=["1d", "2d"])
-def test_messages_follow_one_style(functions, spec):
-    function = functions[spec.rank]
+@pytest.mark.parametrize("declaration", DECLARATIONS.values(), ids=DECLARATIONS.keys())
+def test_messages_follow_one_style(declaration):
+    function = getattr(kerasr_bridge, declaration.name)
     for kwargs in ({"kernel_size": 2.5}, {"kernel_size": 3, "padding": "full"},
                    {"kernel_size": 3, "use_bias": "yes"}, {"kernel_size": 3, "dtype": "int32"},
                    {"kernel_size": 3, "batch_size": 8},
-                   {"kernel_size": 3, "input_shape": (10,) * (spec.rank + 1), "batch_input_shape": (1,) * 9}):
+                   {"kernel_size": 3, "input_shape": (10,) * (declaration.rank + 1), "batch_input_shape": (1,) * 9}):
         with pytest.raises((TypeError, ValueError), match=r"^Invalid `\w+`.*: expected .*; received .*\.$"):
             function(**kwargs)
-    with pytest.raises(TypeError, match=rf"^{spec.function_name}\(\) got unknown argument\(s\) `filters`"):
+    with pytest.raises(TypeError, match=rf"^{declaration.name}\(\) got unknown argument\(s\) `filters`"):
         function(kernel_size=3, filters=8)
 
 
@@ -254,3 +255,9 @@ def test_messages_about_long_names_stay_bounded(raises_ours):
     message = raises_ours(TypeError, layer_depthwise_conv_2d, kernel_size=3,
                       activation=an_activation_whose_name_goes_on_and_on_and_on_and_on_and_on_and_on_and_on_and_on)
     assert message.startswith("Invalid `activation`: expected ")
+
+
+@pytest.mark.parametrize("weights", [[[1, [2, 3]]], [object()], [[np.ones(2), np.ones(3)]]])
+def test_weights_numpy_cannot_take_get_our_error_naming_weights(raises_ours, weights):
+    message = raises_ours(TypeError, layer_depthwise_conv_2d, kernel_size=1, weights=weights)
+    assert message.startswith("Invalid `weights`: expected a list of numeric arrays")

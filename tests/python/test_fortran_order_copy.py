@@ -1,10 +1,10 @@
-"""The fast Fortran-order copy in inputs.py gives exactly what np.ascontiguousarray gives."""
+"""The fast Fortran-order copy (kerasr_bridge.arrays) gives exactly what np.ascontiguousarray gives."""
 
 import keras
 import numpy as np
 import pytest
 
-from kerasr_bridge import compose_layer, inputs, layer_depthwise_conv_1d, layer_depthwise_conv_2d
+from kerasr_bridge import arrays, compose_layer, layer_depthwise_conv_1d, layer_depthwise_conv_2d
 
 to_numpy = keras.ops.convert_to_numpy
 
@@ -24,8 +24,8 @@ to_numpy = keras.ops.convert_to_numpy
 )
 def test_two_pass_copy_equals_numpy(rng, shape, source, target):
     array = np.asfortranarray((rng.standard_normal(shape) * 100).astype(source))
-    assert array.size >= inputs._TWO_PASS_MIN_SIZE and not array.flags.c_contiguous
-    got = inputs.c_order_copy(array, target)
+    assert array.size >= arrays.BLOCKED_COPY_MIN_SIZE and not array.flags.c_contiguous
+    got = arrays.c_order_copy(array, target)
     want = np.ascontiguousarray(array, dtype=target)
     assert got.flags.c_contiguous and got.dtype == want.dtype and got.shape == want.shape
     np.testing.assert_array_equal(got, want)
@@ -41,7 +41,7 @@ def test_two_pass_copy_equals_numpy(rng, shape, source, target):
     ],
 )
 def test_other_layouts_take_the_one_pass_copy(array):
-    got = inputs.c_order_copy(array, "float32")
+    got = arrays.c_order_copy(array, "float32")
     np.testing.assert_array_equal(got, np.ascontiguousarray(array, dtype="float32"))
     assert got.flags.c_contiguous
 

@@ -1,4 +1,4 @@
-"""A layer made from R renders R syntax in the messages it raises later (issue 17, item 3)."""
+"""A layer made from R renders R syntax in the messages it raises later."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A quoted value keeps its summary (issue 19.4): however long its elements, the length, the shape
+"""A quoted value keeps its summary: however long its elements, the length, the shape
 or the number of characters survives, within the message's 300 characters, in both languages.
 
 What is shortened is the quoted elements themselves: fewer significant digits, fewer characters
@@ -37,7 +37,7 @@ CASES = {
     "array of long strings": (
         np.array(["w" * 300] * 6),
         "an array of shape (6,) and dtype <U300",
-        "a character array of dim c(6)",  # R's word for it (issue 17, item 5)
+        "a character array of dim c(6)",  # R's word for it
     ),
 }
 

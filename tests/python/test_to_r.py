@@ -1,4 +1,5 @@
-"""The data path's two hand-overs: results back to R (kerasr_bridge.to_r) and inputs to the backend (handover).
+"""The data path's two hand-overs: results back to R (kerasr_bridge.to_r) and inputs to the
+backend (kerasr_bridge.arrays).
 
 Runs on every backend; the R side (R/convert.R) is tested by testthat and by
 the fresh Rscript sessions in tests/backends.
@@ -12,7 +13,7 @@ import keras
 import numpy as np
 import pytest
 
-from kerasr_bridge import handover, inputs, to_r
+from kerasr_bridge import arrays, inputs, to_r
 
 BACKEND = keras.backend.backend()
 
@@ -31,7 +32,7 @@ def test_f_order_into_writes_the_same_bits_as_numpy(shape: tuple[int, ...], dtyp
     flat = array.reshape(-1)
     flat[:: max(1, flat.size // 3)] = np.nan
     out = np.empty(shape, np.float64, order="F")
-    to_r.f_order_into(array, out)
+    arrays.f_order_into(array, out)
     assert np.array_equal(_bits(out), _bits(array.astype(np.float64)))
 
 
@@ -42,7 +43,7 @@ def test_f_order_into_keeps_r_na_payload() -> None:
     out = np.empty(array.shape, order="F")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        to_r.f_order_into(array, out)
+        arrays.f_order_into(array, out)
     assert out.view(np.uint64)[1, 2, 3, 4] == 0x7FF00000000007A2
 
 
@@ -85,9 +86,9 @@ def test_fill_writes_through_a_view_and_refuses_a_copy() -> None:
 def test_aligned_empty_is_aligned() -> None:
     for shape in [(3,), (32, 64, 64, 32), (5, 7, 9)]:
         for dtype in ["float32", "float64", "float16"]:
-            array = handover.aligned_empty(shape, dtype)
+            array = arrays.aligned_empty(shape, dtype)
             assert array.shape == shape and array.dtype == np.dtype(dtype)
-            assert array.ctypes.data % handover.ALIGNMENT == 0
+            assert array.ctypes.data % arrays.ALIGNMENT == 0
             assert array.flags.c_contiguous and array.flags.writeable
 
 

@@ -1,4 +1,4 @@
-"""UnequalStridesDepthwiseConv2D's computation (issue 18): the output-phase route against two references.
+"""UnequalStridesDepthwiseConv2D's computation: the output-phase route against two references.
 
 - the independent NumPy reference (tests/reference.py), in float64;
 - the gcd route the layer used before (``gcd_route`` below, copied from the layer as it was: the
@@ -35,7 +35,7 @@ if keras.backend.backend() != "tensorflow":
 
 
 def gcd_route(inputs, kernel, strides, padding, dilation_rate, data_format):
-    """The layer's computation before issue 18: convolve at gcd(strides) over the padded input, keep every k-th."""
+    """The gcd route: convolve at gcd(strides) over the padded input, keep every k-th row or column."""
     common = math.gcd(*strides)
     shape = tuple(inputs.shape)
     spatial = shape[1:3] if data_format == "channels_last" else shape[2:4]

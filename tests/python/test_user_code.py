@@ -1,4 +1,4 @@
-"""The user's own callables (issue 17, items 1-2): errors keep their identity, unsaveable ones are warned about.
+"""The user's own callables: errors keep their identity, unsaveable ones are warned about.
 
 A function the user wrote raises: the message names its argument (not `object`),
 keeps the user's text on one line (no ANSI escapes, no literal newline, no quotes

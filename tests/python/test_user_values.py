@@ -1,4 +1,4 @@
-"""What users bring as values (issue 17, items 4-6): every dtype Keras computes, R's words, bounded messages.
+"""What users bring as values: every dtype Keras computes, R's words, bounded messages.
 
 - ml_dtypes arrays (bfloat16, float8_*) are accepted and give what plain Keras gives;
 - quantized dtype policies are refused at construction as "Invalid `dtype`";

@@ -1,4 +1,4 @@
-# A quoted value keeps its summary (issue 19.4): however long its elements,
+# A quoted value keeps its summary: however long its elements,
 # the length (of a vector or list), the dim (of an array) or the number of
 # characters (of a string) survives, within the message's 300 characters.
 # What is shortened is the quoted elements: fewer significant digits, fewer

@@ -82,4 +82,6 @@ test_that("weights set the initial kernel and bias", {
   expect_bridge_error(quote(layer_depthwise_conv_2d(kernel_size = 3, weights = list(array(1, dim = c(2, 2, 1, 1))))),
                       "weights")
   expect_bridge_error(quote(layer_depthwise_conv_2d(kernel_size = 3, weights = "a")), "weights")
+  # nesting NumPy cannot make an array of
+  expect_bridge_error(quote(layer_depthwise_conv_2d(kernel_size = 1, weights = list(list(1, c(2, 3))))), "weights")
 })

@@ -1,4 +1,4 @@
-# A layer made from R says R in the messages it raises later (issue 17, item 3):
+# A layer made from R says R in the messages it raises later:
 # its own checks run in its __call__, also on a direct call such as lay(x), and
 # quote values in R syntax. The error class and hint line of a direct call are
 # reticulate's, as for any keras3 layer.

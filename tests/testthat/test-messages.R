@@ -12,7 +12,7 @@ test_that("representative messages are exactly the Python ones, values rendered 
          "Invalid `kernel_size`: expected a whole number >= 1; received NA."),
     list(quote(layer_depthwise_conv_2d(kernel_size = c(3L, NA))),
          "Invalid `kernel_size`: expected whole numbers >= 1, 2 of them; received c(3, NA)."),
-    # An unnamed R list reads as R writes it, list(...), not as a vector (issue 17, item 6).
+    # An unnamed R list reads as R writes it, list(...), not as a vector.
     list(quote(layer_depthwise_conv_2d(kernel_size = list(NA, 3))),
          "Invalid `kernel_size`: expected whole numbers >= 1, 2 of them; received list(NA, 3)."),
     list(quote(layer_depthwise_conv_2d(kernel_size = list(a = 3))),

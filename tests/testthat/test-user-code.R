@@ -1,4 +1,4 @@
-# What users bring (issue 17, items 1-2): keras3's activation_* functions reach
+# What users bring: keras3's activation_* functions reach
 # Keras as Keras's own function (saved by name, loaded in a fresh session with
 # identical predictions); an R function warns at construction that a saved model
 # cannot restore it; an error raised by the user's own R function names its

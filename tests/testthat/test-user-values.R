@@ -1,4 +1,4 @@
-# What users bring as values, from R (issue 17, items 4-6): R's words for
+# What users bring as values, from R: R's words for
 # complex, raw and character values; Keras's own sentences said in our template;
 # quantized dtype policies refused at construction; messages within 300
 # characters whatever name they quote.

@@ -1,7 +1,17 @@
-"""Registered subclasses, only where a measured upstream defect demands one.
+"""Unequal strides on TensorFlow: a registered subclass that computes what TensorFlow's kernel refuses.
 
-Importing ``kerasr_bridge`` registers them, so a saved model that holds them
-loads wherever this package is imported (in R: wherever it is attached).
+TensorFlow's native depthwise kernel refuses unequal strides such as (2, 1)
+("only supports equal length strides") in float64 always, and in float32
+where oneDNN is off or does not take them. Where that is (which CPUs and
+dtypes were measured, and what each route costs) is in
+``benchmarks/RESULTS.md``, "Unequal strides". JAX and PyTorch compute them,
+which the reference tests check on every backend.
+
+Where it is used (:data:`FIXED`, :func:`applies`): 2D layers with unequal
+strides, on TensorFlow only; everywhere else the plain Keras layer is built.
+It is registered on import and uses nothing but ``keras.ops``, so a model
+saved with it loads and computes correctly wherever ``kerasr_bridge`` is
+imported (in R: wherever ``kerasrbridge`` is attached), on any backend.
 """
 
 from __future__ import annotations
@@ -12,97 +22,20 @@ from typing import Any, NamedTuple
 
 import keras
 
-from kerasr_bridge import geometry, render
+from kerasr_bridge import geometry
+from kerasr_bridge.channels_first_bias import BroadcastBias, rendering_for
 from kerasr_bridge.errors import InvalidArgument
 from kerasr_bridge.render import shape_text
 
-# Where a subclass is needed, and why only there.
-#
-# Plain Keras layers are what we return wherever the backend computes them
-# correctly: they load without this package and behave exactly as Keras
-# documents. Two defects are TensorFlow's alone (Keras 3.15.1, TensorFlow 2.21;
-# JAX 0.10 and PyTorch 2.13 compute both cases correctly, which the reference
-# tests check on every backend):
-# - channels_first with a bias: the bias can land on the last spatial axis
-#   (see _BroadcastBias). Fixed by ChannelsFirstDepthwiseConv1D/2D.
-# - unequal strides such as (2, 1): TensorFlow's native depthwise kernel
-#   refuses them (always in float64, and in float32 where oneDNN is off or does
-#   not take them: it took them on the Intel Xeon and the AMD EPYC (Zen 4)
-#   measured here, and has been seen not to on other AMD CPUs; with dilation
-#   > 1 TensorFlow goes through space-to-batch and runs them, but the subclass
-#   is kept for every unequal stride there rather than relying on that). Fixed
-#   by UnequalStridesDepthwiseConv2D.
-# So these subclasses are built on the TensorFlow backend only. They are
-# registered on import and use nothing but keras.ops, so a model saved on
-# TensorFlow loads and computes correctly on JAX and PyTorch too. The reverse
-# direction is plain Keras's: a channels_first model saved on JAX or PyTorch
-# holds plain layers, which TensorFlow then runs with its own bias defect.
-_SUBCLASS_BACKENDS = frozenset({"tensorflow"})
+# The backends whose Keras layers need this subclass.
+BACKENDS = frozenset({"tensorflow"})
 
 
-class _BroadcastBias:
-    """Adds the bias by plain broadcasting rather than through ``keras.ops.add``.
-
-    On TensorFlow, ``keras.ops.add(x, reshape(bias, (1, C, 1, 1)))`` becomes
-    ``tf.nn.bias_add`` with a layout guessed from the shapes: NHWC whenever
-    the last axis has C entries. With ``channels_first`` and a last spatial
-    size equal to the output channels, Keras's own depthwise layers (Keras
-    3.15) therefore add the bias along the last spatial axis. The ``+``
-    operator broadcasts the reshaped bias exactly, on every backend.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        # Messages raised while the layer runs quote values in the language it was made in (R or Python).
-        with render.layer_caller(self):
-            return super().__call__(*args, **kwargs)
-
-    def call(self, inputs: Any) -> Any:
-        outputs = keras.ops.depthwise_conv(
-            inputs,
-            self.kernel,
-            strides=self.strides,
-            padding=self.padding,
-            dilation_rate=self.dilation_rate,
-            data_format=self.data_format,
-        )
-        return self._bias_and_activation(outputs)
-
-    def _bias_and_activation(self, outputs: Any) -> Any:
-        if self.use_bias:
-            shape = [1] * (self.rank + 2)
-            shape[geometry.channel_axis(self.data_format)] = -1
-            outputs = outputs + keras.ops.reshape(self.bias, shape)
-        if self.activation is not None:
-            return self.activation(outputs)
-        return outputs
+def applies(config: dict[str, Any]) -> bool:
+    """Whether a layer of this checked ``config`` needs the fix (on :data:`BACKENDS`)."""
+    return len(set(config["strides"])) > 1
 
 
-@keras.saving.register_keras_serializable(package="kerasr_bridge")
-class ChannelsFirstDepthwiseConv1D(_BroadcastBias, keras.layers.DepthwiseConv1D):
-    """``DepthwiseConv1D`` whose bias lands on the channel axis with ``channels_first`` (see ``_BroadcastBias``).
-
-    Only ``channels_first`` layers with a bias, on the TensorFlow backend, are
-    built from this class; it computes correctly on every backend.
-
-    ``import kerasr_bridge`` registers it (``library(kerasrbridge)`` in R): a saved
-    model holding it loads wherever the package is imported.
-    """
-
-
-@keras.saving.register_keras_serializable(package="kerasr_bridge")
-class ChannelsFirstDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D):
-    """``DepthwiseConv2D`` whose bias lands on the channel axis with ``channels_first`` (see ``_BroadcastBias``).
-
-    Only ``channels_first`` layers with a bias (and equal strides), on the
-    TensorFlow backend, are built from this class; it computes correctly on
-    every backend.
-
-    ``import kerasr_bridge`` registers it (``library(kerasrbridge)`` in R): a saved
-    model holding it loads wherever the package is imported.
-    """
-
-
-# --------------------------------------------------------------------------- unequal strides by output phase
 # UnequalStridesDepthwiseConv2D splits its OUTPUT by phase. With strides
 # (s1, s2) and period p = lcm(s1, s2), the output rows u, u + p // s1, ... and
 # columns v, v + p // s2, ... (phase (u, v)) are the windows of one convolution
@@ -141,11 +74,9 @@ def _zero_taps(size: int, kernel: int, period: int, shift: int, count: int, padd
     for before in range(limit + 1):
         for after in range(limit + 1):
             extent = before + kernel + after
-            if padding == "valid":
-                got, offset = (size - extent) // period + 1, before
-            else:  # TensorFlow's "same": ceil(size / period) outputs, half the padding (rounded down) before
-                got = -(-size // period)
-                offset = before - max((got - 1) * period + extent - size, 0) // 2
+            got = geometry.output_size(size, extent, period, padding)
+            # "same" pads the smaller half before (geometry.same_padding), shifting every window back.
+            offset = before if padding == "valid" else before - geometry.same_padding(size, extent, period)[0]
             if got == count and offset == shift and (best is None or before + after < sum(best)):
                 best = (before, after)
     return best
@@ -233,7 +164,7 @@ def _interleave(parts: list[Any], axis: int) -> Any:
 
 
 @keras.saving.register_keras_serializable(package="kerasr_bridge")
-class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D):
+class UnequalStridesDepthwiseConv2D(BroadcastBias, keras.layers.DepthwiseConv2D):
     """``DepthwiseConv2D`` that also runs with unequal strides such as ``(2, 1)``.
 
     TensorFlow's depthwise kernels only accept equal row and column strides
@@ -260,7 +191,7 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         inputs = args[0] if args else kwargs.get("inputs")
         if getattr(inputs, "shape", None) is not None:
-            with render.layer_caller(self):  # a layer made from R says R (a direct `lay(x)` too)
+            with rendering_for(self):  # a layer made from R says R (a direct `lay(x)` too)
                 self._check_spatial_known(inputs.shape)
         return super().__call__(*args, **kwargs)
 
@@ -275,12 +206,8 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
             )
 
     def call(self, inputs: Any) -> Any:
-        # Why the output-phase route (benchmarks/bench_unequal_strides.py; RESULTS.md, "Unequal strides"):
-        # strides (2, 1) on 32x128x64x32 cost 2.6x / 1.7-1.9x (float32 / float64) the native stride-1 conv
-        # of the same arithmetic with oneDNN, 1.6-1.8x / 1.2-1.5x without (Intel Xeon, AMD EPYC), against
-        # 6-7x / 4x for the gcd route, which computed every stride-gcd window and sliced with a step.
-        # It was the fastest of the five routes tried, except the stride-1 conv + even-row slice with
-        # oneDNN in float32 (2.1x against 3.2x in one scratch run), which is slower everywhere else.
+        # The output-phase route where a plan exists; why it and not the others tried: benchmarks/RESULTS.md,
+        # "Unequal strides".
         spatial = geometry.spatial_sizes(inputs.shape, self.data_format)
         plan = None
         if max(self.dilation_rate) == 1 and all(isinstance(size, int) for size in spatial):
@@ -308,7 +235,7 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
         transpose = self.data_format == "channels_first" and keras.backend.backend() == "tensorflow"
         data_format = "channels_last" if transpose else self.data_format
         x = keras.ops.transpose(inputs, (0, 2, 3, 1)) if transpose else inputs
-        row_axis = 1 if data_format == "channels_last" else 2
+        row_axis = geometry.spatial_axes(2, data_format)[0]
         if plan.input_pads is not None:
             pads = [(0, 0)] * 4
             pads[row_axis : row_axis + 2] = plan.input_pads
@@ -343,10 +270,9 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
         common = math.gcd(*self.strides)
         pads = [(0, 0)] * 4
         if self.padding == "same":
-            spatial_axes = (1, 2) if self.data_format == "channels_last" else (2, 3)
-            for axis, size, stride, extent in zip(
-                spatial_axes, spatial, self.strides, geometry.kernel_extents(self.kernel_size, self.dilation_rate)
-            ):
+            axes = geometry.spatial_axes(2, self.data_format)
+            extents = geometry.kernel_extents(self.kernel_size, self.dilation_rate)
+            for axis, size, stride, extent in zip(axes, spatial, self.strides, extents):
                 pads[axis] = geometry.same_padding(size, extent, stride)
         outputs = keras.ops.depthwise_conv(
             keras.ops.pad(inputs, pads),
@@ -362,14 +288,5 @@ class UnequalStridesDepthwiseConv2D(_BroadcastBias, keras.layers.DepthwiseConv2D
         return outputs[:, :, ::step_rows, ::step_cols]
 
 
-
-
-def fixed_class(rank: int, config: dict[str, Any]) -> type[keras.layers.Layer] | None:
-    """The subclass a layer with ``config`` needs on this backend, or None for the plain Keras layer."""
-    if keras.backend.backend() not in _SUBCLASS_BACKENDS:
-        return None
-    if len(set(config["strides"])) > 1:
-        return UnequalStridesDepthwiseConv2D
-    if config["data_format"] == "channels_first" and config["use_bias"]:
-        return ChannelsFirstDepthwiseConv1D if rank == 1 else ChannelsFirstDepthwiseConv2D
-    return None
+# The fixed class for each Keras class this module fixes.
+FIXED: dict[str, type[keras.layers.Layer]] = {"DepthwiseConv2D": UnequalStridesDepthwiseConv2D}
