@@ -93,12 +93,25 @@ class Fill:
             f_order_into(self.array, out)
 
 
+def is_float(dtype: np.dtype) -> bool:
+    """Whether ``dtype`` is a floating type, NumPy's own or one of ml_dtypes' (bfloat16, the float8 types).
+
+    ml_dtypes' types are NumPy kind "V" (like a structured type), so ``dtype.kind == "f"`` misses them.
+    """
+    return dtype.kind == "f" or (dtype.kind == "V" and dtype.names is None and dtype.name.startswith(("bfloat", "float")))
+
+
 def for_r(value: Any) -> np.ndarray | Fill:
-    """What R turns into its value: a NumPy array for reticulate to convert, or a :class:`Fill`."""
+    """What R turns into its value: a NumPy array for reticulate to convert, or a :class:`Fill`.
+
+    Floats narrower than float32 (float16, bfloat16, float8) are widened exactly, to float64 for
+    reticulate (which reads neither bfloat16 nor float8) or to float32 for the fill.
+    """
     array = host_array(value)
-    if array.dtype.kind != "f":
+    if not is_float(array.dtype):
         return array
     if array.size < FILL_MIN_SIZE:
-        # float16 and bfloat16 widened to float64 here: reticulate cannot read bfloat16.
         return array if array.dtype in (np.float32, np.float64) else array.astype(np.float64)
+    if array.dtype not in (np.float32, np.float64, np.float16):
+        array = array.astype(np.float32)
     return Fill(array)

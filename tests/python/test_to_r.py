@@ -13,7 +13,7 @@ import keras
 import numpy as np
 import pytest
 
-from kerasr_bridge import arrays, inputs, to_r
+from kerasr_bridge import arrays, inputs, layer_depthwise_conv_2d, to_r
 
 BACKEND = keras.backend.backend()
 
@@ -68,6 +68,30 @@ def test_for_r_fills_large_floats_and_leaves_the_rest_to_reticulate() -> None:
     integers = to_r.for_r(keras.ops.cast(keras.ops.ones((4, 40, 40, 16)), "int32"))
     assert isinstance(integers, np.ndarray) and integers.dtype == np.int32
     assert to_r.for_r(keras.ops.cast(keras.ops.ones((2, 3)), "float16")).dtype == np.float64
+
+
+NARROW_FLOATS = ["float16", "bfloat16", "float8_e4m3fn", "float8_e5m2"]
+
+
+@pytest.mark.parametrize("dtype", NARROW_FLOATS)
+@pytest.mark.parametrize("shape", [(2, 3), (4, 40, 40, 16)], ids=["small", "fill"])
+def test_every_float_dtype_keras_computes_reaches_r_as_exact_doubles(dtype, shape, rng) -> None:
+    """bfloat16 and the float8 types are NumPy kind "V": they still come back widened, value for value."""
+    values = keras.ops.cast(rng.normal(size=shape).astype("float32"), dtype)
+    expected = keras.ops.convert_to_numpy(keras.ops.cast(values, "float32")).astype(np.float64)
+    got = to_r.for_r(values)
+    if isinstance(got, to_r.Fill):
+        memory = np.empty(shape, dtype=np.float64, order="F")
+        target = memory[...]  # a view, as reticulate hands R's memory over
+        got.into(target)
+        got = memory
+    assert got.dtype == np.float64
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_a_bfloat16_layer_result_converts() -> None:
+    y = layer_depthwise_conv_2d(np.ones((1, 4, 4, 1)), kernel_size=2, dtype="bfloat16", depthwise_initializer="ones")
+    np.testing.assert_array_equal(to_r.for_r(y), np.full((1, 3, 3, 1), 4.0))
 
 
 def test_fill_writes_through_a_view_and_refuses_a_copy() -> None:

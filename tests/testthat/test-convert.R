@@ -131,3 +131,16 @@ test_that("converting the large float path writes only into the new array it mad
   fill <- reticulate::import("kerasr_bridge.to_r", convert = FALSE)$for_r(y)
   expect_error(fill$into(numpy()$zeros(dim(y), order = "F")), "new R double array")
 })
+
+test_that("bfloat16, float16 and mixed_bfloat16 results come back as R doubles", {
+  x <- array(1, c(1, 4, 4, 1))
+  for (dtype in c("bfloat16", "float16", "mixed_bfloat16")) {
+    y <- layer_depthwise_conv_2d(x, kernel_size = 2, dtype = dtype, depthwise_initializer = "ones")
+    expect_identical(as.array(y), array(4, c(1, 3, 3, 1)), label = dtype)
+    expect_identical(as.numeric(y), rep(4, 9), label = dtype)
+  }
+  large <- layer_depthwise_conv_2d(array(1, c(4, 40, 40, 16)), kernel_size = 1, dtype = "bfloat16",
+                                   depthwise_initializer = "ones")
+  expect_identical(dim(as.array(large)), c(4L, 40L, 40L, 16L))
+  expect_true(all(as.array(large) == 1))
+})

@@ -83,3 +83,12 @@ if (!requireNamespace("keras3", quietly = TRUE)) {
                      names(formals(keras3::layer_depthwise_conv_2d)))
   })
 }
+
+if (requireNamespace("keras3", quietly = TRUE)) {
+  test_that("the formals are keras3's installed ones, not only the copy in test-formals.R", {
+    for (name in c("layer_depthwise_conv_1d", "layer_depthwise_conv_2d")) {
+      expect_identical(formals(getExportedValue("kerasrbridge", name)), formals(getExportedValue("keras3", name)),
+                       label = name)
+    }
+  })
+}
