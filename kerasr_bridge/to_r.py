@@ -38,7 +38,7 @@ def host_array(value: Any) -> np.ndarray:
     PyTorch: detached first (a result of a layer with weights requires grad,
     and NumPy's conversion refuses it; reticulate's generic handling of such a
     tensor reads ``.grad`` and ``.T``, which warns), moved to the CPU, and
-    bfloat16 widened to float32 (exact), which NumPy cannot hold.
+    bfloat16 and the float8 types widened to float32 (exact), which PyTorch cannot hand to NumPy.
     TensorFlow's and JAX's ``__array__`` give a view of host memory.
     """
     if isinstance(value, np.ndarray):
@@ -49,7 +49,7 @@ def host_array(value: Any) -> np.ndarray:
         value = value.detach()
         if value.device.type != "cpu":
             value = value.cpu()
-        if value.dtype == torch.bfloat16:
+        if value.dtype.is_floating_point and value.dtype not in (torch.float16, torch.float32, torch.float64):
             value = value.float()
         return value.numpy()
     return np.asarray(value)
@@ -98,7 +98,8 @@ def is_float(dtype: np.dtype) -> bool:
 
     ml_dtypes' types are NumPy kind "V" (like a structured type), so ``dtype.kind == "f"`` misses them.
     """
-    return dtype.kind == "f" or (dtype.kind == "V" and dtype.names is None and dtype.name.startswith(("bfloat", "float")))
+    named_float = dtype.name.startswith(("bfloat", "float"))
+    return dtype.kind == "f" or (dtype.kind == "V" and dtype.names is None and named_float)
 
 
 def for_r(value: Any) -> np.ndarray | Fill:

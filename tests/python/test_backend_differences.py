@@ -22,6 +22,7 @@ from reference import depthwise_conv
 from kerasr_bridge import (
     ChannelsFirstDepthwiseConv1D,
     ChannelsFirstDepthwiseConv2D,
+    FreshLayoutDepthwiseConv2D,
     UnequalStridesDepthwiseConv2D,
 )
 
@@ -69,17 +70,36 @@ def test_plain_keras_unequal_strides_fail_on_tensorflow_only(rng):
     np.testing.assert_allclose(got, depthwise_conv(x, kernel, bias, (2, 1)), rtol=1e-12, atol=1e-12)
 
 
+def test_plain_keras_one_channel_unequal_strides_are_wrong_on_torch_only(rng):
+    """PyTorch's CPU conv2d on the one-channel tensor Keras's permute() makes (batch >= 2, output width 1)."""
+    x = rng.normal(size=(2, 7, 4, 1)).astype("float32")
+    plain = keras.layers.DepthwiseConv2D((3, 2), strides=(1, 3), use_bias=False, depthwise_initializer="ones")
+    expected = depthwise_conv(x, np.ones((3, 2, 1, 1), "float32"), None, (1, 3))
+    got = keras.ops.convert_to_numpy(plain(x))
+    if BACKEND == "torch":
+        assert not np.allclose(got, expected, atol=1e-3), "PyTorch's unequal-strides defect is gone: drop the subclass"
+    else:
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)
+
+
+# The class each defect's layers are built from, per backend (the plain class where none is listed).
+SUBCLASSES = {
+    "channels_first": {"tensorflow": CHANNELS_FIRST},
+    "unequal_strides": {"tensorflow": {2: UnequalStridesDepthwiseConv2D}, "torch": {2: FreshLayoutDepthwiseConv2D}},
+}
+
+
 @pytest.mark.parametrize("rank", [1, 2])
-def test_subclasses_are_built_on_tensorflow_only(functions, rank):
-    cases = [({"data_format": "channels_first"}, CHANNELS_FIRST[rank])]
+def test_subclasses_are_built_where_the_backend_needs_them_only(functions, rank):
+    cases = [({"data_format": "channels_first"}, "channels_first")]
     if rank == 2:
         cases += [
-            ({"strides": (2, 1)}, UnequalStridesDepthwiseConv2D),
-            ({"strides": (1, 3), "dilation_rate": 2, "data_format": "channels_first"}, UnequalStridesDepthwiseConv2D),
+            ({"strides": (2, 1)}, "unequal_strides"),
+            ({"strides": (1, 3), "dilation_rate": 2, "data_format": "channels_first"}, "unequal_strides"),
         ]
-    for kwargs, subclass in cases:
+    for kwargs, defect in cases:
         layer = functions[rank](kernel_size=3, **kwargs)
-        assert type(layer) is (subclass if ON_TENSORFLOW else PLAIN[rank]), kwargs
+        assert type(layer) is SUBCLASSES[defect].get(BACKEND, PLAIN)[rank], kwargs
     # Where no defect applies, the plain class everywhere.
     for kwargs in ({}, {"data_format": "channels_first", "use_bias": False}, {"strides": 2, "dilation_rate": 2}):
         assert type(functions[rank](kernel_size=3, **kwargs)) is PLAIN[rank], kwargs

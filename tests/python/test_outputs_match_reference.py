@@ -181,6 +181,26 @@ def test_unequal_strides_with_a_larger_common_factor(functions, rng):
             _check(functions[2], case, x, weights)
 
 
+# PyTorch's CPU conv2d computed these wrongly from the one-channel tensor Keras's
+# permute() makes (batch >= 2, an output width of 1, unequal strides): every backend must be right.
+ONE_CHANNEL_FAMILY = [
+    ((7, 4), (3, 2), (1, 3)), ((7, 4), (3, 2), (2, 3)), ((5, 3), (2, 3), (1, 2)), ((4, 9), (1, 9), (3, 4)),
+    ((6, 5), (3, 3), (1, 4)), ((4, 7), (2, 2), (3, 1)),
+]
+
+
+@pytest.mark.parametrize(("spatial", "kernel_size", "strides"), ONE_CHANNEL_FAMILY)
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+@pytest.mark.parametrize("batch", [2, 3])
+def test_one_channel_unequal_strides_with_a_batch(functions, rng, spatial, kernel_size, strides, data_format, batch):
+    case = {"kernel_size": kernel_size, "strides": strides, "dilation_rate": 1, "padding": "valid",
+            "depth_multiplier": 1, "data_format": data_format, "dtype": "float32", "use_bias": False}
+    x, weights = _random_problem(2, case, rng, spatial=spatial, channels=1)
+    x = np.concatenate([x] * batch)[:batch] if batch > len(x) else x
+    for _ in range(2):  # the wrong values changed between runs
+        _check(functions[2], case, x, weights)
+
+
 # strides > 1 together with dilation_rate > 1, all of it: both ranks and data
 # formats, equal and unequal strides and dilations, on the same or different
 # axes, both paddings; sizes odd and even, and one that the stride divides.
