@@ -1,11 +1,15 @@
 """Unequal strides on TensorFlow: a registered subclass that computes what TensorFlow's kernel refuses.
 
 TensorFlow's native depthwise kernel refuses unequal strides such as (2, 1)
-("only supports equal length strides") in float64 always, and in float32
-where oneDNN is off or does not take them. Where that is (which CPUs and
-dtypes were measured, and what each route costs) is in
-``benchmarks/RESULTS.md``, "Unequal strides". JAX and PyTorch compute them,
-which the reference tests check on every backend.
+("only supports equal length strides") in float64 and float16 on the CPU,
+and in float32 where oneDNN is off; where oneDNN takes them (float32 and
+bfloat16 on the CPU by default) it computes them, faster than any route of
+ours. So the layer decides per device, dtype and layout, by measuring once
+(:func:`native_route_computes`): TensorFlow's own kernel where it computes
+them right, its own routes elsewhere. What was measured, on which CPU, and
+what each route costs is in ``benchmarks/RESULTS.md``, "Unequal strides".
+JAX and PyTorch compute unequal strides natively, which the reference tests
+check on every backend; there the layer always takes the native route.
 
 Where it is used (:data:`FIXED`, :func:`applies`): 2D layers with unequal
 strides, on TensorFlow only; everywhere else the plain Keras layer is built.
@@ -16,11 +20,15 @@ imported (in R: wherever ``kerasrbridge`` is attached), on any backend.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
+import threading
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import keras
+import numpy as np
 
 from kerasr_bridge import geometry
 from kerasr_bridge.channels_first_bias import BroadcastBias, rendering_for
@@ -34,6 +42,124 @@ BACKENDS = frozenset({"tensorflow"})
 def applies(config: dict[str, Any]) -> bool:
     """Whether a layer of this checked ``config`` needs the fix (on :data:`BACKENDS`)."""
     return len(set(config["strides"])) > 1
+
+
+# Which route a call takes is decided in Python, when call() runs: eagerly, or once per trace inside
+# tf.function, fit() and a loaded model's functions, so a traced graph holds only the route taken.
+#
+# - "native": TensorFlow's own kernel at the layer's strides (Keras's DepthwiseConv2D.call), wherever
+#   native_route_computes() says it computes them: it reads every window exactly, inf and NaN included.
+# - "phase": one equal-stride convolution per output phase (the comment above _PhaseConv), where
+#   TensorFlow refuses and _phase_plan() gives a plan; a plan with zero taps runs it only on finite input.
+# - "gcd": convolve at the gcd of the strides and subsample (_gcd_route), everywhere else.
+ROUTES = ("native", "phase", "gcd")
+
+
+class RouteKey(NamedTuple):
+    """What TensorFlow's choice of depthwise kernel depends on, as far as unequal strides go."""
+
+    device: str  # the device new ops are placed on (eager) or the device scope asked for ("" for none: the default)
+    dtype: str
+    data_format: str  # Keras transposes channels_first to channels_last on the CPU only
+    dilated: bool  # Keras runs a strided dilated convolution as a stride-1 one plus a subsample
+
+
+# Whether TensorFlow's native kernel computes unequal strides correctly, per RouteKey: filled by
+# native_route_computes() the first time a key is met, in this process (oneDNN is on or off for the whole
+# process: TF_ENABLE_ONEDNN_OPTS is read when TensorFlow starts). Tests and benchmarks set entries through
+# forced_route().
+NATIVE_COMPUTES: dict[RouteKey, bool] = {}
+_FORCED: list[str] = []  # the route forced_route() imposes, innermost last
+
+
+@contextlib.contextmanager
+def forced_route(route: str) -> Iterator[None]:
+    """Within this block (for tests and benchmarks), every call that can take ``route`` takes it.
+
+    "native" where the backend refuses fails as plain Keras does; "phase" takes the gcd route where no
+    plan exists (dilation > 1, unknown sizes, too many phases).
+    """
+    if route not in ROUTES:
+        raise ValueError(f"route must be one of {ROUTES}; received {route!r}.")
+    _FORCED.append(route)
+    try:
+        yield
+    finally:
+        _FORCED.pop()
+
+
+def _route_key(inputs: Any, data_format: str, dilated: bool) -> RouteKey:
+    dtype = keras.backend.standardize_dtype(inputs.dtype)
+    if keras.backend.backend() != "tensorflow":
+        return RouteKey(keras.backend.backend(), dtype, data_format, dilated)
+    import tensorflow as tf
+
+    # A scalar made here is placed as the convolution would be: eagerly, its device is the one ops run on
+    # (a GPU where there is one, unless a tf.device scope says otherwise); in a graph, it names the device
+    # scope in force ("" for none). The graph's copy is unused, so TensorFlow prunes it.
+    marker = tf.zeros((), dtype=inputs.dtype)
+    return RouteKey(marker.device, dtype, data_format, dilated)
+
+
+def native_route_computes(key: RouteKey) -> bool:
+    """Whether the backend's own kernel computes unequal strides right for ``key``, cached in NATIVE_COMPUTES.
+
+    JAX and PyTorch do (the reference tests check it). On TensorFlow it is measured once per key, eagerly
+    and on the key's device: forward and gradients of a few small convolutions with unequal strides against
+    the exact gcd route, on small whole numbers so that both must agree exactly in every dtype. A refusal,
+    an error or any difference means no. It runs in a thread of its own, which starts eager, outside any
+    graph being traced (tf.function, fit(), a loaded model) and any Keras scope; tf.init_scope would lift
+    it out of a graph too, but stops every gradient tape, the probe's own included.
+    """
+    if key not in NATIVE_COMPUTES:
+        NATIVE_COMPUTES[key] = keras.backend.backend() != "tensorflow" or _probe_tensorflow(key)
+    return NATIVE_COMPUTES[key]
+
+
+# The probe's convolution per RouteKey.dilated: (strides, padding, depth_multiplier, dilation_rate). Strides
+# with gcd 1 keep the reference at stride 1, which TensorFlow always computes; the kernel is 3x2 and the input
+# 7x8, so that swapped axes show.
+_PROBES = {False: ((3, 2), "same", 2, (1, 1)), True: ((1, 3), "valid", 2, (2, 1))}
+
+
+def _probe_tensorflow(key: RouteKey) -> bool:
+    answer: list[bool] = []
+    thread = threading.Thread(target=lambda: answer.append(_probe_in_this_thread(key)), name="kerasr_bridge probe")
+    thread.start()
+    thread.join()
+    return answer == [True]  # an unexpected error in the probe (printed by the thread) means no
+
+
+def _probe_in_this_thread(key: RouteKey) -> bool:
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    with tf.device(key.device) if key.device else contextlib.nullcontext():
+        try:
+            for strides, padding, multiplier, dilation in (_PROBES[key.dilated],):
+                # Values in {-1, 0, 1}: every sum below stays a whole number under 256, exact even in bfloat16.
+                shape = (1, 7, 8, 3) if key.data_format == "channels_last" else (1, 3, 7, 8)
+                x = tf.constant(rng.integers(-1, 2, shape), dtype=key.dtype)
+                kernel = tf.constant(rng.integers(-1, 2, (3, 2, 3, multiplier)), dtype=key.dtype)
+                results = []
+                for route in ("native", "gcd"):
+                    with tf.GradientTape() as tape:
+                        tape.watch([x, kernel])
+                        if route == "native":
+                            out = keras.ops.depthwise_conv(x, kernel, strides, padding, key.data_format, dilation)
+                        else:
+                            out = _gcd_route(x, kernel, strides, padding, dilation, key.data_format)
+                        weights = np.random.default_rng(1).integers(-1, 2, tuple(out.shape))  # the same for both
+                        loss = tf.reduce_sum(out * tf.constant(weights, dtype=key.dtype))
+                    results.append([out, *tape.gradient(loss, [x, kernel])])
+                for native, exact in zip(*results):
+                    if native.shape != exact.shape or not np.array_equal(
+                        np.asarray(tf.cast(native, tf.float32)), np.asarray(tf.cast(exact, tf.float32))
+                    ):
+                        return False
+        except (tf.errors.OpError, ValueError):  # refused ("only supports equal length strides"), no kernel...
+            return False
+    return True
 
 
 # UnequalStridesDepthwiseConv2D splits its OUTPUT by phase. With strides
@@ -64,22 +190,37 @@ class _PhasePlan(NamedTuple):
     convs: tuple[_PhaseConv, ...]  # one per phase (u, v), u-major
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=4096)
 def _zero_taps(size: int, kernel: int, period: int, shift: int, count: int, padding: str) -> tuple[int, int] | None:
     """The fewest zero taps (before, after) that make a stride-``period`` convolution with ``padding`` give
     ``count`` outputs over ``size`` positions, output i covering positions ``period * i + shift + a`` for
-    ``a < kernel`` (positions outside the input being zeros); None if none does."""
-    best: tuple[int, int] | None = None
+    ``a < kernel`` (positions outside the input being zeros); None if none does, or if one side would need
+    more than ``2 * period + kernel`` (fewest: smallest sum, then fewest before). In closed form: with
+    ``extent = before + kernel + after``, output i's window starts at ``period * i + before - pad_before``."""
     limit = 2 * period + kernel
-    for before in range(limit + 1):
-        for after in range(limit + 1):
-            extent = before + kernel + after
-            got = geometry.output_size(size, extent, period, padding)
-            # "same" pads the smaller half before (geometry.same_padding), shifting every window back.
-            offset = before if padding == "valid" else before - geometry.same_padding(size, extent, period)[0]
-            if got == count and offset == shift and (best is None or before + after < sum(best)):
-                best = (before, after)
-    return best
+    if padding == "valid":
+        # No padding, so before = shift; count whole windows: period * (count - 1) <= size - extent < period * count.
+        before = shift
+        after = max(size - period * count + 1 - before - kernel, 0)
+        if before < 0 or before + kernel + after > size - period * (count - 1):
+            return None
+    else:
+        if -(-size // period) != count:  # "same" gives ceil(size / period) outputs, whatever the extent
+            return None
+        # "same" pads max(slack + zeros, 0) in total for zeros = before + after, the smaller half before
+        # (geometry.same_padding). Either it pads nothing and before = shift, or it pads and
+        # before = shift + (slack + zeros) // 2, which holds with 0 <= before <= zeros from the smallest
+        # zeros bounded below by all four of: 0, 1 - slack, slack + 2 * shift - 1, -2 * shift - slack.
+        slack = period * (count - 1) + kernel - size
+        if 0 <= shift <= -slack:
+            zeros = shift
+        else:
+            zeros = max(0, 1 - slack, slack + 2 * shift - 1, -2 * shift - slack)
+        before = shift + max(slack + zeros, 0) // 2
+        after = zeros - before
+    if before > limit or after > limit:  # both only grow with zeros: no larger sum fits either
+        return None
+    return before, after
 
 
 def _phase_convs(
@@ -118,7 +259,10 @@ def _phase_convs(
 def _phase_plan(
     sizes: tuple[int, ...], kernel_size: tuple[int, ...], strides: tuple[int, ...], padding: str
 ) -> _PhasePlan | None:
-    """The output-phase route for one input size (dilation 1); None where the layer has no output."""
+    """The output-phase route for one input size (dilation 1); None where the layer has no output or where
+    the phase route does not pay (:func:`_too_many_phases`, :func:`_worth_it`)."""
+    if _too_many_phases(strides):
+        return None
     period = math.lcm(*strides)
     phases = tuple(period // stride for stride in strides)
     geometry_ = []  # per axis: output size, outputs per phase, padding before (as the layer pads)
@@ -145,6 +289,19 @@ def _phase_plan(
     return _worth_it(_PhasePlan(period, phases, outputs, tuple(pads), convs), kernel_size, strides)
 
 
+# The most phase convolutions the phase route runs: (s1 / g) * (s2 / g) for g = gcd(strides), which is also
+# how many windows the gcd route computes per output it keeps. Every phase convolution is one more op to
+# launch (and, on oneDNN, one more pass over the input) and one more part to interleave, so where the periods
+# grow (coprime strides such as (31, 32): 992 phases) the gcd route costs less, and planning costs nothing.
+# Measured where the two cross in benchmarks/RESULTS.md, "Unequal strides".
+MOST_PHASE_CONVS = 16
+
+
+def _too_many_phases(strides: tuple[int, ...]) -> bool:
+    """Whether the phase route would need more than MOST_PHASE_CONVS convolutions (decided before any plan)."""
+    return math.prod(strides) // math.gcd(*strides) ** 2 > MOST_PHASE_CONVS
+
+
 def _worth_it(plan: _PhasePlan, kernel_size: tuple[int, ...], strides: tuple[int, ...]) -> _PhasePlan | None:
     """``plan`` unless its taps per output (zeros included) reach the gcd route's: that route computes
     (s1 * s2 / gcd^2) windows of the kernel's taps for every output it keeps."""
@@ -163,17 +320,58 @@ def _interleave(parts: list[Any], axis: int) -> Any:
     return keras.ops.reshape(stacked, shape)
 
 
+def _gcd_route(
+    inputs: Any,
+    kernel: Any,
+    strides: tuple[int, ...],
+    padding: str,
+    dilation_rate: tuple[int, ...],
+    data_format: str,
+) -> Any:
+    """Convolve at the gcd of the strides over the explicitly padded input and keep every k-th row/column.
+
+    Exact (it reads every window as it is) and always computed (TensorFlow takes equal strides); the
+    reference of the probe. Taken for dilation > 1 where the native route is not (Keras's TensorFlow backend
+    runs a strided dilated convolution as a stride-1 one plus a subsample, so per-phase convolutions would
+    each cost a whole stride-1 pass), for unknown spatial sizes (padding "valid" only; "same" refuses them in
+    __call__), where the phase route has too many phases, and for non-finite inputs where a plan has zero taps.
+    """
+    common = math.gcd(*strides)
+    pads = [(0, 0)] * 4
+    if padding == "same":
+        axes = geometry.spatial_axes(2, data_format)
+        spatial = geometry.spatial_sizes(inputs.shape, data_format)
+        extents = geometry.kernel_extents(tuple(kernel.shape[:2]), dilation_rate)
+        for axis, size, stride, extent in zip(axes, spatial, strides, extents):
+            pads[axis] = geometry.same_padding(size, extent, stride)
+    outputs = keras.ops.depthwise_conv(
+        keras.ops.pad(inputs, pads),
+        kernel,
+        strides=common,
+        padding="valid",
+        dilation_rate=dilation_rate,
+        data_format=data_format,
+    )
+    step_rows, step_cols = (stride // common for stride in strides)
+    if data_format == "channels_last":
+        return outputs[:, ::step_rows, ::step_cols, :]
+    return outputs[:, :, ::step_rows, ::step_cols]
+
+
 @keras.saving.register_keras_serializable(package="kerasr_bridge")
 class UnequalStridesDepthwiseConv2D(BroadcastBias, keras.layers.DepthwiseConv2D):
     """``DepthwiseConv2D`` that also runs with unequal strides such as ``(2, 1)``.
 
-    TensorFlow's depthwise kernels only accept equal row and column strides
-    and fail at call time otherwise. This layer splits its output by phase:
+    Where TensorFlow's own kernel computes unequal strides (measured once per
+    device, dtype and layout: :func:`native_route_computes`), the layer is
+    plain Keras. Where it refuses them ("only supports equal length strides",
+    at call time), this layer splits its output by phase:
     each phase is one convolution at the equal stride lcm(strides), placed by
     TensorFlow's own padding and a few zero taps in the kernel, and the phases
     are interleaved (see the comment above ``_PhaseConv``). With
     ``dilation_rate > 1``, with unknown spatial sizes, or where that costs
-    more taps, it convolves at the common stride (the gcd) over explicitly
+    more taps or phase convolutions than that saves, it convolves at the
+    common stride (the gcd) over explicitly
     padded input and keeps every k-th row/column instead. Only layers with
     unequal strides, on the TensorFlow backend, are built from this class; it
     computes correctly on every backend. A zero tap multiplies an input one
@@ -206,27 +404,42 @@ class UnequalStridesDepthwiseConv2D(BroadcastBias, keras.layers.DepthwiseConv2D)
             )
 
     def call(self, inputs: Any) -> Any:
-        # The output-phase route where a plan exists; why it and not the others tried: benchmarks/RESULTS.md,
-        # "Unequal strides".
+        # The route is decided here, in Python (eagerly, or once per trace), as the comment above ROUTES says.
         spatial = geometry.spatial_sizes(inputs.shape, self.data_format)
-        plan = None
-        if max(self.dilation_rate) == 1 and all(isinstance(size, int) for size in spatial):
-            plan = _phase_plan(tuple(spatial), tuple(self.kernel_size), tuple(self.strides), self.padding)
-        if plan is None:
-            outputs = self._gcd_route(inputs, spatial)
+        route, plan = self._route(inputs, spatial)
+        self.last_route = route  # which route the last call (or trace) took: tests read it
+        if route == "native":
+            return super().call(inputs)
+        if route == "gcd" or plan is None:
+            outputs = _gcd_route(inputs, self.kernel, self.strides, self.padding, self.dilation_rate, self.data_format)
         elif not any(before or after for conv in plan.convs for before, after in conv.zero_taps):
             outputs = self._phase_route(inputs, plan)
         else:
             # A zero tap multiplies an input one position beyond its window by 0, and 0 * inf or 0 * NaN
             # (R's NA) is NaN: an output that must not see that input would. So inputs with a non-finite
-            # value take the gcd route, which reads every window exactly. One reduction tells: the sum is
-            # finite unless an input is inf or NaN (or the sum overflows, which only costs the exact route).
+            # value take the gcd route, which reads every window exactly. all(isfinite) rather than a sum:
+            # a sum overflows (in float16 past 65,504) and would send ordinary inputs the slow way.
             outputs = keras.ops.cond(
-                keras.ops.isfinite(keras.ops.sum(inputs)),
+                keras.ops.all(keras.ops.isfinite(inputs)),
                 lambda: self._phase_route(inputs, plan),
-                lambda: self._gcd_route(inputs, spatial),
+                lambda: _gcd_route(
+                    inputs, self.kernel, self.strides, self.padding, self.dilation_rate, self.data_format
+                ),
             )
         return self._bias_and_activation(outputs)
+
+    def _route(self, inputs: Any, spatial: tuple[Any, ...]) -> tuple[str, _PhasePlan | None]:
+        """The route for ``inputs`` (see the comment above ROUTES) and, for "phase", its plan."""
+        forced = _FORCED[-1] if _FORCED else None
+        dilated = max(self.dilation_rate) > 1
+        if forced == "native" or (
+            forced is None and native_route_computes(_route_key(inputs, self.data_format, dilated))
+        ):
+            return "native", None
+        plan = None
+        if forced != "gcd" and not dilated and all(isinstance(size, int) for size in spatial):
+            plan = _phase_plan(tuple(spatial), tuple(self.kernel_size), tuple(self.strides), self.padding)
+        return ("gcd", None) if plan is None else ("phase", plan)
 
     def _phase_route(self, inputs: Any, plan: _PhasePlan) -> Any:
         """The output-phase route (see the comment above ``_PhaseConv``)."""
@@ -259,33 +472,6 @@ class UnequalStridesDepthwiseConv2D(BroadcastBias, keras.layers.DepthwiseConv2D)
             else:
                 outputs = outputs[:, :, :rows_out, :cols_out]
         return keras.ops.transpose(outputs, (0, 3, 1, 2)) if transpose else outputs
-
-    def _gcd_route(self, inputs: Any, spatial: tuple[Any, ...]) -> Any:
-        """Convolve at the gcd of the strides over the explicitly padded input and keep every k-th row/column.
-
-        Kept for dilation > 1 (Keras's TensorFlow backend runs a strided dilated convolution as a stride-1
-        one plus subsampling, so per-phase convolutions would each cost a whole stride-1 pass) and for
-        unknown spatial sizes (padding "valid" only; "same" refuses them in __call__).
-        """
-        common = math.gcd(*self.strides)
-        pads = [(0, 0)] * 4
-        if self.padding == "same":
-            axes = geometry.spatial_axes(2, self.data_format)
-            extents = geometry.kernel_extents(self.kernel_size, self.dilation_rate)
-            for axis, size, stride, extent in zip(axes, spatial, self.strides, extents):
-                pads[axis] = geometry.same_padding(size, extent, stride)
-        outputs = keras.ops.depthwise_conv(
-            keras.ops.pad(inputs, pads),
-            self.kernel,
-            strides=common,
-            padding="valid",
-            dilation_rate=self.dilation_rate,
-            data_format=self.data_format,
-        )
-        step_rows, step_cols = (stride // common for stride in self.strides)
-        if self.data_format == "channels_last":
-            return outputs[:, ::step_rows, ::step_cols, :]
-        return outputs[:, :, ::step_rows, ::step_cols]
 
 
 # The fixed class for each Keras class this module fixes.
