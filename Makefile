@@ -77,7 +77,7 @@ CURRENT_ENV := KERASRBRIDGE_STACK=current RETICULATE_PYTHON=$(PY_CURRENT) R_LIBS
 
 .PHONY: setup setup-debian setup-current setup-jax setup-torch apt r-package \
 	test test-debian test-current test-jax test-torch test-python-debian test-r-debian lint \
-	generate docs demo bench clean
+	check generate docs demo bench clean
 
 setup: setup-debian
 setup-debian: apt $(VENV)/.installed $(VENV_UV)/.installed r-package
@@ -202,8 +202,9 @@ test-debian: lint test-python-debian test-r-debian
 # The parity suite gets a pytest process of its own: embedding R (rpy2) sets
 # LD_LIBRARY_PATH to R's, and Pythons that other tests start would then load
 # Debian's libpython instead of their own.
+# -m "" replaces pytest.ini's -m "not process": this full run includes the tests that start processes.
 test-python-debian: setup-debian
-	$(DEBIAN_ENV) $(PY) -m pytest --doctest-modules kerasr_bridge $(PY_SUITE)
+	$(DEBIAN_ENV) $(PY) -m pytest --doctest-modules kerasr_bridge $(PY_SUITE) -m ""
 	$(DEBIAN_ENV) $(PY) -m pytest tests/parity
 	$(DEBIAN_ENV) $(PY) -m pytest tests/install
 	$(DEBIAN_ENV) $(PY) -m pytest tests/docs
@@ -221,6 +222,7 @@ test-current: setup-current
 	$(CURRENT_ENV) $(PY_CURRENT) -m pytest tests/backends
 	$(call rcheck,$(BUILD)/current,$(CURRENT_ENV))
 
+# Their -m "not r" replaces pytest.ini's -m "not process": the tests that start processes run here too.
 test-jax: setup-jax
 	KERASRBRIDGE_STACK=jax KERAS_BACKEND=jax $(VENV_JAX)/bin/python -m pytest \
 	  --doctest-modules kerasr_bridge $(PY_SUITE) -m "not r"
@@ -233,10 +235,22 @@ test-torch: setup-torch
 	KERASRBRIDGE_STACK=torch KERAS_BACKEND=torch RETICULATE_PYTHON=$(CURDIR)/$(VENV_TORCH)/bin/python \
 	  R_LIBS=$(RLIB_CURRENT):$(RLIB) $(VENV_TORCH)/bin/python -m pytest tests/backends
 
+# The contributor's check, under 3 minutes once set up: ruff, every R file parses, and the
+# in-process Python suite, what a plain `pytest` runs (pytest.ini leaves out the tests that
+# start processes), then the doctests. `make test` runs everything.
+check: $(VENV)/.installed
+	$(PY) -m ruff check kerasr_bridge tests benchmarks examples tools
+	Rscript -e 'for (f in list.files(c("R", "tests", "examples", "benchmarks"), "[.]R$$", TRUE, TRUE, TRUE)) parse(f)'
+	$(DEBIAN_ENV) $(PY) -m pytest -q
+	$(DEBIAN_ENV) $(PY) -m pytest -q --doctest-modules kerasr_bridge
+
 # The main job: train the MobileNet-style digits model from Python and from R,
 # compare the final weights, write out/main_job.png (about a minute on 2 cores).
+# It runs as in a user's shell: without this Makefile's TF_CPP_MIN_LOG_LEVEL, so what
+# keeps TensorFlow's start-up lines away is what keeps them away for a user (the
+# scripts import kerasr_bridge before keras and TensorFlow).
 demo: setup
-	$(PY) examples/main_job.py
+	env -u TF_CPP_MIN_LOG_LEVEL $(PY) examples/main_job.py
 
 bench: setup
 	$(PY) benchmarks/bench_python.py

@@ -38,6 +38,11 @@ EXAMPLES = Path(__file__).resolve().parent
 ROOT = EXAMPLES.parent
 sys.path.insert(0, str(EXAMPLES))
 
+# kerasr_bridge before keras and TensorFlow: importing it first keeps TensorFlow's start-up lines
+# ("oneDNN custom operations are on", ...) off the terminal; imported after them, it cannot.
+from kerasr_bridge import layer_depthwise_conv_1d  # noqa: E402
+
+# isort: split
 import keras  # noqa: E402
 import matplotlib  # noqa: E402
 
@@ -45,8 +50,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import mobilenet_digits as md  # noqa: E402
 import numpy as np  # noqa: E402
-
-from kerasr_bridge import layer_depthwise_conv_1d  # noqa: E402
 
 # TensorFlow's C++ logging bypasses TF_CPP_MIN_LOG_LEVEL for this harmless
 # message (a tf.data attribute it does not know); everything else is passed on.

@@ -36,13 +36,14 @@ model_out <- option("model-out", "MOBILENET_MODEL_OUT")
 history_out <- option("history-out", "MOBILENET_HISTORY_OUT")
 stopifnot(!is.na(epochs), epochs >= 1L)
 
-np <- reticulate::import("numpy", convert = FALSE)
+# keras (the package's, which imports kerasr_bridge first) before TensorFlow: importing
+# TensorFlow first would print its start-up lines ("oneDNN custom operations are on", ...).
+keras$utils$set_random_seed(SEED)
 tf <- reticulate::import("tensorflow")
+tf$config$experimental$enable_op_determinism()
+np <- reticulate::import("numpy", convert = FALSE)
 sklearn_datasets <- reticulate::import("sklearn.datasets")
 model_selection <- reticulate::import("sklearn.model_selection")
-
-keras$utils$set_random_seed(SEED)
-tf$config$experimental$enable_op_determinism()
 
 # The digits as (n, 8, 8, 1) in [0, 1]. digits$images arrives as an R array
 # indexed like the NumPy one; a trailing dimension of 1 keeps that indexing.

@@ -28,13 +28,16 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
+# kerasr_bridge before keras and TensorFlow: importing it first keeps TensorFlow's start-up lines
+# ("oneDNN custom operations are on", ...) off the terminal; imported after them, it cannot.
+from kerasr_bridge import layer_depthwise_conv_2d, pipe
+
+# isort: split
 import keras
 import numpy as np
 import tensorflow as tf
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
-
-from kerasr_bridge import layer_depthwise_conv_2d, pipe
 
 SEED = 20261124
 BATCH_SIZE = 32
