@@ -25,7 +25,10 @@ default_envname <- "r-keras"
   # the first layer call says why.
   keras <<- reticulate::import("keras", delay_load = list(
     environment = default_envname,
-    before_load = function() try(reticulate::import("kerasr_bridge"), silent = TRUE)
+    before_load = function() try(reticulate::import("kerasr_bridge"), silent = TRUE),
+    # Our one message, not reticulate's "Python module keras was not found"
+    # (which 1.28 follows with its whole configuration).
+    on_error = function(error) stop(bridge_unavailable(error))
   ))
   # Models saved with our registered layer classes must load after library()
   # alone (keras3::load_model(), keras$models$load_model(), ...). Importing
@@ -136,6 +139,11 @@ on_keras_load <- function(hook) {
 # (call_bridge() gives it the user's call).
 bridge_unavailable <- function(error) {
   python <- tryCatch(reticulate::py_exe(), error = function(e) NULL)
+  # Keras or its backend is what failed (KERAS_BACKEND=bogus, a backend not
+  # installed): kerasr_bridge's startup_failure.py says so, with the backend,
+  # what chose it and what to do.
+  cause <- keras_startup_failure(python)
+  if (!is.null(cause)) return(unavailable_condition(cause[[2L]], cause[[1L]]))
   reason <- python_error_line(error)
   # Python's own words, or reticulate 1.28's "Python module X was not found."
   missing_module <- regmatches(reason, regexec("No module named '([^']+)'|module (\\S+) was not found", reason))[[1L]]
@@ -148,10 +156,25 @@ bridge_unavailable <- function(error) {
     " (", if (nzchar(reason)) reason else "unknown reason", ").\n",
     unavailable_advice(python)
   )
+  unavailable_condition(message, type)
+}
+
+unavailable_condition <- function(message, type) {
   classes <- c(paste0("kerasrbridge_", type), "kerasrbridge_error",
                paste0("python.builtin.", c(type, if (type != "ImportError") "ImportError", "Exception")),
                "error", "condition")
   structure(class = classes, list(message = message, call = NULL))
+}
+
+# list(type, message) where Keras or its backend cannot be imported; NULL
+# otherwise, or where Python itself could not be started.
+keras_startup_failure <- function(python) {
+  if (is.null(python) || !reticulate::py_available()) return(NULL)
+  script <- file.path(bundled_python_package(), "kerasr_bridge", "startup_failure.py")
+  tryCatch({
+    checker <- reticulate::import("runpy")$run_path(script)
+    checker$failure(python, "r")
+  }, error = function(e) NULL)
 }
 
 # The first line of reticulate's error that is Python's own: no

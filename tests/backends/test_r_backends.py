@@ -78,3 +78,46 @@ def test_conversions_in_a_fresh_r_session(keras3_order: str) -> None:
     else:
         # keras3's own as.array answers for its tensors, whichever was attached first.
         assert methods["as.array"] in {"keras3", "tensorflow"}, report
+
+
+def _missing_backend(python: str) -> str:
+    """A Keras backend whose package this run's Python lacks (each stack lacks at least one)."""
+    for backend in ("jax", "torch", "tensorflow"):
+        found = subprocess.run([python, "-c", f"import importlib.util as u; print(u.find_spec('{backend}') is None)"],
+                               capture_output=True, text=True, check=False, timeout=60)
+        if found.stdout.strip() == "True":
+            return backend
+    pytest.fail(f"{python} has every backend: no missing one to try")
+
+
+BACKEND_FAILURE = r"""
+library(kerasrbridge)
+report <- function(e) cat(paste(class(e), collapse = " "), "\n", conditionMessage(e), "\n", sep = "")
+tryCatch(layer_depthwise_conv_2d(kernel_size = 3), error = report)
+tryCatch(keras$Input(shape = c(4L, 4L, 1L)), error = report)
+"""
+
+
+@pytest.mark.parametrize("choice", ["bogus", "missing"])
+def test_a_bogus_or_missing_backend_is_named_in_one_short_error(choice: str) -> None:
+    """Not a missing kerasr_bridge: the backend, KERAS_BACKEND that chose it, and what to do, in <= 300 characters;
+    the same from the layer function and from `keras`, with nothing else printed."""
+    env = dict(os.environ)
+    python = env.get("RETICULATE_PYTHON")
+    assert python, "RETICULATE_PYTHON is not set (the Makefile sets it per stack)"
+    backend = "bogus" if choice == "bogus" else _missing_backend(python)
+    env["KERAS_BACKEND"] = backend
+    run = subprocess.run([_rscript(), "--vanilla", "-e", BACKEND_FAILURE], capture_output=True, text=True, env=env,
+                         timeout=300, check=False, cwd="/")
+    report = f"stdout:\n{run.stdout}\nstderr:\n{run.stderr}"
+    assert run.returncode == 0, report
+    assert run.stderr == "", report
+    lines = run.stdout.splitlines()
+    assert len(lines) == 4, report
+    for classes, message in (lines[0:2], lines[2:4]):
+        assert "kerasrbridge_error" in classes.split(), report
+        assert f'"{backend}"' in message and "KERAS_BACKEND" in message, report
+        assert "kerasr_bridge" not in message and len(message) <= 300, report
+    assert lines[1] == lines[3], report
+    if choice == "missing":
+        assert f"pip install {backend}" in lines[1], report
