@@ -20,7 +20,8 @@
 #'
 #' @param envname The name of the virtual environment (found by reticulate
 #'   in `reticulate::virtualenv_root()`, i.e. `WORKON_HOME` or
-#'   `~/.virtualenvs`), or a path to one.
+#'   `~/.virtualenvs`), or a path to one. An existing folder that is not a
+#'   virtual environment (a project, `"."`, `"~"`) is refused, untouched.
 #' @param backend The Keras backend to install: `"tensorflow"`, `"jax"` or
 #'   `"torch"`. Defaults to `KERAS_BACKEND`, else TensorFlow. Select it in
 #'   later sessions with `KERAS_BACKEND` (or keras3's `use_backend()`).
@@ -28,7 +29,8 @@
 #'   CPU one; `NA` uses the GPU build where an NVIDIA GPU is seen.
 #' @param python The Python to create the environment with, where it does not
 #'   exist yet (`NULL`: the one reticulate finds first).
-#' @param extra_packages More Python packages to install there.
+#' @param extra_packages More Python packages to install there (pip
+#'   requirements, as strings).
 #' @return The path of the environment's Python, invisibly.
 #' @examples
 #' \dontrun{
@@ -51,6 +53,22 @@ install_kerasrbridge <- function(envname = "r-keras",
   }
   if (!is.logical(gpu) || length(gpu) != 1L) {
     stop(install_error("gpu", "TRUE, FALSE or NA", gpu, call))
+  }
+  if (!is.null(python) && (!is.character(python) || length(python) != 1L || is.na(python) || !nzchar(python))) {
+    stop(install_error("python", "NULL or the path of a Python executable", python, call))
+  }
+  if (!is.null(python) && (!file.exists(python) || dir.exists(python))) {
+    stop(install_error("python", "NULL or the path of a Python executable", python, call, "which is no file"))
+  }
+  if (!is.null(extra_packages) &&
+      (!is.character(extra_packages) || anyNA(extra_packages) || !all(nzchar(extra_packages)))) {
+    stop(install_error("extra_packages", "NULL or pip requirements as strings", extra_packages, call))
+  }
+  # A folder that exists and is no virtual environment (".", "~", a project) is never turned into one.
+  folder <- environment_folder(envname)
+  if (dir.exists(folder) && !file.exists(file.path(folder, "pyvenv.cfg"))) {
+    stop(install_error("envname", "a new environment or an existing virtual environment", envname, call,
+                       "a folder that is not one (left untouched)"))
   }
   requirements <- backend_requirements(backend, gpu)
   packages <- c(
@@ -76,11 +94,19 @@ install_kerasrbridge <- function(envname = "r-keras",
 }
 
 # Checked here, in R, unlike every other argument: Python may not exist yet.
-install_error <- function(arg, expected, value, call) {
+install_error <- function(arg, expected, value, call, what = NULL) {
   received <- paste(utils::capture.output(dput(value)), collapse = " ")
   if (nchar(received) > 60L) received <- paste0(substr(received, 1L, 57L), "...")
+  if (!is.null(what)) received <- paste0(received, ", ", what)
   structure(class = c("kerasrbridge_ValueError", "kerasrbridge_error", "error", "condition"), list(
     message = sprintf("Invalid `%s`: expected %s; received %s.", arg, expected, received),
     call = call
   ))
+}
+
+# The folder reticulate makes the environment in: a path as given (".", "~",
+# anything with a slash), a bare name under reticulate's virtualenv root.
+environment_folder <- function(envname) {
+  if (grepl("[/\\\\~]", envname) || envname %in% c(".", "..")) return(path.expand(envname))
+  file.path(reticulate::virtualenv_root(), envname)
 }

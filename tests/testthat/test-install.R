@@ -10,7 +10,12 @@ test_that("install_kerasrbridge() refuses bad arguments by name, before installi
     list(quote(install_kerasrbridge(backend = "theano")), "backend"),
     list(quote(install_kerasrbridge(backend = 1)), "backend"),
     list(quote(install_kerasrbridge(gpu = "yes")), "gpu"),
-    list(quote(install_kerasrbridge(gpu = c(TRUE, FALSE))), "gpu")
+    list(quote(install_kerasrbridge(gpu = c(TRUE, FALSE))), "gpu"),
+    list(quote(install_kerasrbridge(python = 3)), "python"),
+    list(quote(install_kerasrbridge(python = "/nonexistent/python3")), "python"),
+    list(quote(install_kerasrbridge(python = tempdir())), "python"),
+    list(quote(install_kerasrbridge(extra_packages = 3)), "extra_packages"),
+    list(quote(install_kerasrbridge(extra_packages = c("scipy", NA))), "extra_packages")
   )
   for (case in cases) {
     error <- tryCatch(eval(case[[1]]), error = identity)
@@ -19,6 +24,35 @@ test_that("install_kerasrbridge() refuses bad arguments by name, before installi
     expect_match(conditionMessage(error), paste0("^Invalid `", case[[2]], "`: expected "))
     expect_identical(conditionCall(error), case[[1]])
   }
+})
+
+test_that("an existing folder that is no virtual environment is refused and left untouched", {
+  folder <- tempfile("project-")
+  dir.create(folder)
+  writeLines("mine", file.path(folder, "notes.txt"))
+  for (envname in c(folder, paste0(folder, "/"))) {
+    error <- tryCatch(install_kerasrbridge(envname = envname), error = identity)
+    expect_s3_class(error, "kerasrbridge_error")
+    expect_match(conditionMessage(error), "^Invalid `envname`: expected a new environment or an existing virtual")
+    expect_match(conditionMessage(error), "a folder that is not one \\(left untouched\\)\\.$")
+    expect_lte(nchar(conditionMessage(error)), 300L)
+  }
+  expect_identical(list.files(folder, all.files = TRUE, no.. = TRUE), "notes.txt")
+  # "." and "~" name folders too: the working directory and the home folder are never made environments.
+  old <- setwd(folder)
+  dot <- tryCatch(install_kerasrbridge(envname = "."), error = identity)
+  setwd(old)
+  expect_s3_class(dot, "kerasrbridge_error")
+  expect_identical(list.files(folder, all.files = TRUE, no.. = TRUE), "notes.txt")
+  expect_identical(kerasrbridge:::environment_folder("~"), path.expand("~"))
+  expect_identical(kerasrbridge:::environment_folder("r-keras"), file.path(reticulate::virtualenv_root(), "r-keras"))
+})
+
+test_that("the python message names the argument and the path", {
+  error <- tryCatch(install_kerasrbridge(python = "/nonexistent/python3"), error = identity)
+  expect_identical(conditionMessage(error), paste0(
+    "Invalid `python`: expected NULL or the path of a Python executable; received \"/nonexistent/python3\", ",
+    "which is no file."))
 })
 
 test_that("the backend requirements follow KERAS_BACKEND as keras3 reads it, with their index", {
