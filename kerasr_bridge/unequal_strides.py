@@ -52,6 +52,7 @@ def applies(config: dict[str, Any]) -> bool:
 # - "phase": one equal-stride convolution per output phase (the comment above _PhaseConv), where
 #   TensorFlow refuses and _phase_plan() gives a plan; a plan with zero taps runs it only on finite input.
 # - "gcd": convolve at the gcd of the strides and subsample (_gcd_route), everywhere else.
+# What each costs, per dtype and with oneDNN on and off: benchmarks/RESULTS.md, "Unequal strides".
 ROUTES = ("native", "phase", "gcd")
 
 
@@ -66,8 +67,8 @@ class RouteKey(NamedTuple):
 
 # Whether TensorFlow's native kernel computes unequal strides correctly, per RouteKey: filled by
 # native_route_computes() the first time a key is met, in this process (oneDNN is on or off for the whole
-# process: TF_ENABLE_ONEDNN_OPTS is read when TensorFlow starts). Tests and benchmarks set entries through
-# forced_route().
+# process: TF_ENABLE_ONEDNN_OPTS is read when TensorFlow starts). Tests and benchmarks override the decision
+# with forced_route().
 NATIVE_COMPUTES: dict[RouteKey, bool] = {}
 _FORCED: list[str] = []  # the route forced_route() imposes, innermost last
 
@@ -294,7 +295,7 @@ def _phase_plan(
 # launch (and, on oneDNN, one more pass over the input) and one more part to interleave, so where the periods
 # grow (coprime strides such as (31, 32): 992 phases) the gcd route costs less, and planning costs nothing.
 # Measured where the two cross in benchmarks/RESULTS.md, "Unequal strides".
-MOST_PHASE_CONVS = 16
+MOST_PHASE_CONVS = 8
 
 
 def _too_many_phases(strides: tuple[int, ...]) -> bool:
@@ -362,22 +363,23 @@ def _gcd_route(
 class UnequalStridesDepthwiseConv2D(BroadcastBias, keras.layers.DepthwiseConv2D):
     """``DepthwiseConv2D`` that also runs with unequal strides such as ``(2, 1)``.
 
-    Where TensorFlow's own kernel computes unequal strides (measured once per
-    device, dtype and layout: :func:`native_route_computes`), the layer is
-    plain Keras. Where it refuses them ("only supports equal length strides",
-    at call time), this layer splits its output by phase:
-    each phase is one convolution at the equal stride lcm(strides), placed by
-    TensorFlow's own padding and a few zero taps in the kernel, and the phases
-    are interleaved (see the comment above ``_PhaseConv``). With
-    ``dilation_rate > 1``, with unknown spatial sizes, or where that costs
-    more taps or phase convolutions than that saves, it convolves at the
-    common stride (the gcd) over explicitly
-    padded input and keeps every k-th row/column instead. Only layers with
-    unequal strides, on the TensorFlow backend, are built from this class; it
-    computes correctly on every backend. A zero tap multiplies an input one
-    position beyond the window by 0, which is NaN for an infinite or NaN
-    input: inputs holding one take the gcd route, so every output sees
-    exactly its window, as in a native convolution.
+    Where the backend's own kernel computes unequal strides (on TensorFlow:
+    measured once per device, dtype and layout, :func:`native_route_computes`),
+    the layer computes as plain Keras does. Where TensorFlow refuses them
+    ("only supports equal length strides", at call time), it splits its
+    output by phase: each phase is one convolution at the equal stride
+    lcm(strides), placed by TensorFlow's own padding and a few zero taps in
+    the kernel, and the phases are interleaved (see the comment above
+    ``_PhaseConv``). With ``dilation_rate > 1``, with unknown spatial sizes,
+    or where that costs more taps or phase convolutions than it saves, it
+    convolves at the common stride (the gcd) over explicitly padded input and
+    keeps every k-th row/column instead. Only layers with unequal strides, on
+    the TensorFlow backend, are built from this class; it computes correctly
+    on every backend. A zero tap multiplies an input one position beyond the
+    window by 0, which is NaN for an infinite or NaN input: inputs holding
+    one take the gcd route, so every output sees exactly its window, as in a
+    native convolution. ``last_route`` says which route the last call (or
+    trace) took.
 
     ``import kerasr_bridge`` registers it (``library(kerasrbridge)`` in R): a saved
     model holding it loads wherever the package is imported.
