@@ -1,5 +1,5 @@
-"""The docs run as written: every ```python and ```r block of README.md and every chunk
-of the vignette, each in a fresh process started in a temporary directory outside the checkout,
+"""The docs run as written: every ```python and ```r block of README.md and of the Markdown files in docs/,
+and every chunk of the vignettes, each in a fresh process started in a temporary directory outside the checkout,
 with the environment a newcomer has (no TF_CPP_MIN_LOG_LEVEL, no PYTHONPATH).
 
 What a block claims is checked, by two conventions the docs follow:
@@ -14,7 +14,7 @@ What a block claims is checked, by two conventions the docs follow:
   traceback or R's prompt prints it (blanks collapsed, so R's line break does not matter); every
   statement before it must run.
 
-README blocks each run alone, since each is meant to be pasted alone; the vignette's R chunks run
+Markdown blocks each run alone, since each is meant to be pasted alone; a vignette's R chunks run
 one after the other in one R process, as knitr runs them, and each chunk is reported as a test.
 
 Python blocks run with the Python running this test (the stack's venv). R blocks run with the
@@ -46,6 +46,11 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 README = ROOT / "README.md"
 VIGNETTE = ROOT / "vignettes" / "depthwise-convolution.Rmd"
+# Every document whose blocks a reader may paste: the README, the Markdown files in docs/ (design,
+# testing, scaling out) and the vignettes. A block moved between them stays tested.
+MARKDOWN_DOCS = [README, *sorted((ROOT / "docs").glob("*.md"))]
+VIGNETTES = sorted((ROOT / "vignettes").glob("*.Rmd"))
+DOCS = [*MARKDOWN_DOCS, *VIGNETTES]
 STACK = os.environ.get("KERASRBRIDGE_STACK")
 TIMEOUT = 900
 
@@ -59,8 +64,12 @@ R_ERROR = re.compile(r"#\s*Error\b")
 
 
 README_BLOCKS = code_blocks(README)
-VIGNETTE_BLOCKS = code_blocks(VIGNETTE)
-VIGNETTE_CHUNKS = [block for block in VIGNETTE_BLOCKS if block.language == "r"]
+MARKDOWN_BLOCKS = [block for doc in MARKDOWN_DOCS for block in code_blocks(doc)]
+VIGNETTE_BLOCKS = {vignette: code_blocks(vignette) for vignette in VIGNETTES}
+VIGNETTE_PYTHON_BLOCKS = [b for blocks in VIGNETTE_BLOCKS.values() for b in blocks if b.language == "python"]
+VIGNETTE_CHUNKS = {vignette: [b for b in blocks if b.language == "r"] for vignette, blocks in VIGNETTE_BLOCKS.items()}
+# (vignette, index of the chunk among its R chunks) for every R chunk of every vignette.
+CHUNK_CASES = [(vignette, index) for vignette, chunks in VIGNETTE_CHUNKS.items() for index in range(len(chunks))]
 
 
 # -- what a block claims ---------------------------------------------------------------------------
@@ -231,34 +240,42 @@ def _run_and_check(block: Block, directory: Path) -> None:
     _check_start_up_lines(done, block.id)
 
 
-@pytest.mark.parametrize("block", README_BLOCKS, ids=[block.id for block in README_BLOCKS])
-def test_readme_block_runs_as_written(block, tmp_path):
+@pytest.mark.parametrize("block", MARKDOWN_BLOCKS, ids=[block.id for block in MARKDOWN_BLOCKS])
+def test_markdown_block_runs_as_written(block, tmp_path):
+    """Every ```python and ```r block of the README and of docs/*.md, alone."""
     _run_and_check(block, tmp_path)
 
 
-@pytest.mark.parametrize(
-    "block", [b for b in VIGNETTE_BLOCKS if b.language == "python"],
-    ids=[b.id for b in VIGNETTE_BLOCKS if b.language == "python"],
-)
+@pytest.mark.parametrize("block", VIGNETTE_PYTHON_BLOCKS, ids=[b.id for b in VIGNETTE_PYTHON_BLOCKS])
 def test_vignette_python_block_runs_as_written(block, tmp_path):
     _run_and_check(block, tmp_path)
 
 
 @pytest.fixture(scope="module")
-def vignette_run(tmp_path_factory) -> dict[str, Any]:
-    """All of the vignette's R chunks, in order, in one fresh R process (as knitr runs them)."""
-    directory = tmp_path_factory.mktemp("vignette")
-    code, starts = "", []
-    for chunk in VIGNETTE_CHUNKS:
-        starts.append(code.count("\n") + 1)
-        code += chunk.code
-    done, output = _run(code, "r", directory)
-    return {"done": done, "code": code, "starts": starts, **output}
+def vignette_runs(tmp_path_factory):
+    """A function giving all of a vignette's R chunks run, in order, in one fresh R process (as knitr
+    runs them); each vignette runs once."""
+    runs: dict[Path, dict[str, Any]] = {}
+
+    def run(vignette: Path) -> dict[str, Any]:
+        if vignette not in runs:
+            directory = tmp_path_factory.mktemp(vignette.stem)
+            code, starts = "", []
+            for chunk in VIGNETTE_CHUNKS[vignette]:
+                starts.append(code.count("\n") + 1)
+                code += chunk.code
+            done, output = _run(code, "r", directory)
+            runs[vignette] = {"done": done, "code": code, "starts": starts, **output}
+        return runs[vignette]
+
+    return run
 
 
-@pytest.mark.parametrize("index", range(len(VIGNETTE_CHUNKS)), ids=[chunk.id for chunk in VIGNETTE_CHUNKS])
-def test_vignette_chunk_runs_as_written(index, vignette_run):
-    chunk = VIGNETTE_CHUNKS[index]
+@pytest.mark.parametrize(("vignette", "index"), CHUNK_CASES,
+                         ids=[VIGNETTE_CHUNKS[vignette][index].id for vignette, index in CHUNK_CASES])
+def test_vignette_chunk_runs_as_written(vignette, index, vignette_runs):
+    chunk = VIGNETTE_CHUNKS[vignette][index]
+    vignette_run = vignette_runs(vignette)
     first = vignette_run["starts"][index]
     last = first + chunk.code.count("\n") - 1
     results = [result for result in vignette_run["results"] if first <= result["first"] <= last]
@@ -268,15 +285,17 @@ def test_vignette_chunk_runs_as_written(index, vignette_run):
     comments = [c for c in _r_comments(vignette_run["code"], vignette_run["comments"]) if first <= c.line <= last]
     last_statement = max((end for end in vignette_run["ends"] if first <= end <= last), default=0)
     _check_claims("r", results, comments, last_statement, chunk.id, first)
-    if index == len(VIGNETTE_CHUNKS) - 1:
-        _check_start_up_lines(vignette_run["done"], "the vignette's R chunks")
+    if index == len(VIGNETTE_CHUNKS[vignette]) - 1:
+        _check_start_up_lines(vignette_run["done"], f"the R chunks of {vignette.name}")
 
 
 def test_every_doc_has_blocks_to_run():
     """The extraction itself: a fence this test does not recognise would leave a block unrun."""
     assert {b.language for b in README_BLOCKS} == {"python", "r"}
-    assert len(VIGNETTE_CHUNKS) >= 10
-    for doc in (README, VIGNETTE):
+    assert len(VIGNETTE_CHUNKS[VIGNETTE]) >= 10
+    assert all(VIGNETTE_CHUNKS.values()), "a vignette without R chunks"
+    assert (ROOT / "docs").is_dir() and len(MARKDOWN_DOCS) > 1, "docs/ holds no Markdown file"
+    for doc in DOCS:
         lines = doc.read_text(encoding="utf-8").splitlines()
         for fence in (line.strip() for line in lines if line.strip().startswith("```")):
             assert fence == "```" or re.fullmatch(r"```(python|r|\{r[^}]*\}|sh|bash|console|text)?", fence), (
@@ -363,29 +382,94 @@ def test_strides_sentence_fits_each_rank():
 
 
 def test_the_multiworker_example_time_is_stated_once():
-    """README and the example's header give the same time (tests/python/processes/test_data_parallel_training.py, which
-    runs the example, holds its printed wall time to it)."""
-    readme = re.search(r"multiworker_custom_loop\.py`.*?takes about (\d+) s on 2 idle cores",
-                       _blanks_collapsed(README.read_text(encoding="utf-8")))
+    """docs/scaling-out.md and the example's header give the same time, and no other doc gives one
+    (tests/python/processes/test_data_parallel_training.py, which runs the example, holds its printed wall time
+    to it)."""
+    pattern = r"multiworker_custom_loop\.py`.*?takes about (\d+) s on 2 idle cores"
+    stated = {doc.name: re.findall(pattern, _blanks_collapsed(doc.read_text(encoding="utf-8"))) for doc in DOCS}
+    assert {name: times for name, times in stated.items() if times} == {"scaling-out.md": stated["scaling-out.md"]}
+    assert len(stated["scaling-out.md"]) == 1
     header = re.search(r"~(\d+) s on 2 idle cores", (ROOT / "examples" / "multiworker_custom_loop.py").read_text())
-    assert readme and header and readme[1] == header[1]
+    assert header and stated["scaling-out.md"][0] == header[1]
 
 
 def test_layout_paths_exist():
-    """Every path the README's Layout table names is there."""
-    text = README.read_text(encoding="utf-8")
-    table = text.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    """Every path the Layout table of docs/design.md names is there (and no other doc has a Layout table)."""
+    layouts = [doc for doc in DOCS if "\n## Layout\n" in doc.read_text(encoding="utf-8")]
+    assert layouts == [ROOT / "docs" / "design.md"]
+    text = layouts[0].read_text(encoding="utf-8")
+    table = text.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
     paths = [cell for row in table.splitlines() if row.startswith("| `")
              for cell in re.findall(r"`([^`]+)`", row.split("|")[1])]
-    assert paths
+    assert len(paths) > 30
     missing = [path for path in paths if not (ROOT / path).exists()]
-    assert not missing, f"README's Layout names paths that do not exist: {missing}"
+    assert not missing, f"docs/design.md's Layout names paths that do not exist: {missing}"
+
+
+def _without_code(text: str) -> str:
+    """Markdown without its fenced blocks and code spans: what is left is prose (and its links)."""
+    text = re.sub(r"(?ms)^\s*```.*?^\s*```[ \t]*$", "", text)
+    return re.sub(r"(`+)[^`\n]*?\1", "", text)
+
+
+def _anchors(doc: Path) -> set[str]:
+    """The anchors GitHub makes of a Markdown (or R Markdown) file's headings: lower case, punctuation
+    dropped but for hyphens and underscores, blanks made hyphens, a repeated one numbered."""
+    anchors: set[str] = set()
+    in_fence = False
+    for line in doc.read_text(encoding="utf-8").splitlines():
+        if line.strip().startswith("```"):
+            in_fence = not in_fence
+            continue
+        heading = re.match(r"#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if in_fence or not heading:
+            continue
+        slug = re.sub(r"[^\w\- ]", "", heading[1].replace("`", "").lower()).replace(" ", "-")
+        numbered, count = slug, 0
+        while numbered in anchors:
+            count += 1
+            numbered = f"{slug}-{count}"
+        anchors.add(numbered)
+    return anchors
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[doc.name for doc in DOCS])
+def test_relative_links_resolve(doc):
+    """Every relative link of a doc (README, docs/, the vignettes) names a file or folder that is there, and
+    its #anchor, if any, a heading of that file."""
+    links = re.findall(r"\[[^\]]*\]\(([^)\s]+)\)", _without_code(doc.read_text(encoding="utf-8")))
+    if doc == README:
+        assert len(links) >= 8, links  # the README's links to what moved out of it
+    broken = []
+    for link in links:
+        if re.match(r"[a-z][a-z0-9+.-]*:", link):  # https:, mailto:: not ours to check
+            continue
+        path, _, anchor = link.partition("#")
+        target = (doc.parent / path).resolve() if path else doc
+        if not target.exists():
+            broken.append(f"{link}: no {path}")
+        elif anchor and (target.is_dir() or anchor not in _anchors(target)):
+            broken.append(f"{link}: no heading #{anchor} in {path or doc.name}")
+    assert not broken, f"{doc.name} has links that do not resolve: {broken}"
+
+
+def test_the_readme_is_a_front_page():
+    """The README stays short, with Install early and a quick start in each language soon after; the rest
+    lives in docs/ and the vignettes."""
+    lines = README.read_text(encoding="utf-8").splitlines()
+    heading = {line: number for number, line in enumerate(lines, 1) if line.startswith("## ")}
+    assert len(lines) <= 160, f"README.md has {len(lines)} lines"
+    assert heading["## Install"] <= 60 and heading["## Quick start"] <= 100
+    quick = [b for b in README_BLOCKS if b.where == "Quick start"]
+    assert {b.language for b in quick} == {"python", "r"} and all(b.line <= 100 for b in quick)
+    for command in ("make demo", "make test", "make check"):
+        assert command in "\n".join(lines), command
 
 
 def test_no_placeholder_is_left_in_the_prose():
     """A figure still to be measured is written as an upper-case placeholder (FIRST_CALL); none may reach a
     reader. Names a reader types (`KERAS_BACKEND`) are in code spans, and code is left out."""
-    for doc in (README, VIGNETTE):
+    for doc in DOCS:
         prose = re.sub(r"```.*?```", "", doc.read_text(encoding="utf-8"), flags=re.S)
         prose = re.sub(r"`[^`\n]*`", "", prose)
         placeholders = sorted(set(re.findall(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b", prose)))

@@ -1,4 +1,5 @@
-"""The main job end to end, short: examples/main_job.py --epochs 1 trains from Python and from R."""
+"""The main job end to end, short: examples/main_job.py --epochs 1 trains from Python and from R, and (as
+`make demo`) prints none of TensorFlow's start-up lines."""
 
 import re
 import shutil
@@ -38,12 +39,33 @@ def r_ready() -> None:
         pytest.fail("the R package kerasrbridge is not installed (make r-package)")
 
 
-def test_main_job_one_epoch(r_ready, tmp_path):
+# TensorFlow's start-up lines, which `make demo` must not show (kerasr_bridge/_quiet.py keeps them away when
+# kerasr_bridge is imported before keras and TensorFlow, in the driver, in the Python run and in R's Python).
+START_UP_LINES = re.compile(
+    r"oneDNN custom operations are on|All log messages before absl::InitializeLog|cpu_feature_guard"
+    r"|This TensorFlow binary is optimized|^I\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ \S+:\d+\]",
+    re.M,
+)
+
+
+@pytest.fixture(scope="module")
+def main_job(r_ready, tmp_path_factory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """One epoch of the main job, run as `make demo` runs it: in a user's environment, without
+    TF_CPP_MIN_LOG_LEVEL (the Makefile's and pytest's own setting left out). TF_ENABLE_ONEDNN_OPTS=1
+    makes TensorFlow print its oneDNN line on every CPU, not only on Intel's, so its absence means something."""
+    out_dir = tmp_path_factory.mktemp("main_job")
+    env = {key: value for key, value in r_environment().items() if key != "TF_CPP_MIN_LOG_LEVEL"}
+    env["TF_ENABLE_ONEDNN_OPTS"] = "1"
     done = subprocess.run(
-        [sys.executable, str(DRIVER), "--epochs", "1", "--out-dir", str(tmp_path)],
-        env=r_environment(), capture_output=True, text=True, timeout=240, cwd=ROOT,
+        [sys.executable, str(DRIVER), "--epochs", "1", "--out-dir", str(out_dir)],
+        env=env, capture_output=True, text=True, timeout=240, cwd=ROOT,
     )
     assert done.returncode == 0, f"stdout:\n{done.stdout}\nstderr:\n{done.stderr}"
+    return done, out_dir
+
+
+def test_main_job_one_epoch(main_job):
+    done, tmp_path = main_job
     out = done.stdout
     # Both paths ran, each printing parameters, accuracy and time per epoch.
     for language in ("Python", "R"):
@@ -60,3 +82,11 @@ def test_main_job_one_epoch(r_ready, tmp_path):
     assert png.stat().st_size > 50_000
     for name in ("init.npz", "python.keras", "r.keras", "python.json", "r.json"):
         assert (tmp_path / "main_job" / name).is_file()
+
+
+def test_main_job_prints_no_tensorflow_start_up_line(main_job):
+    """Neither the driver nor the Python run nor the R run (whose Python imports TensorFlow too) lets
+    TensorFlow's start-up lines through: the demo shows its own lines only."""
+    done, _ = main_job
+    shown = START_UP_LINES.findall(done.stdout + done.stderr)
+    assert not shown, f"TensorFlow's start-up lines reached the terminal: {shown}\nstderr:\n{done.stderr[-3000:]}"
