@@ -149,13 +149,15 @@ def build_layer(function: LayerFunction, given: dict[str, Any], object: Any = No
         declared = input_fit.declaration(given["kwargs"], batch_size, input_shape)
     callables = user_code.user_callables(function, config)
     user_code.warn_unsaveable(callables)
+    initializers = tuple(name for name in callables if function.argument(name).kind == "initializer")
     if weights is not None:
-        layer.build(geometry.batch_shape(None, (None,) * rank, channels, config["data_format"]))
+        with user_code.initializers_checked(layer, callables, initializers):
+            layer.build(geometry.batch_shape(None, (None,) * rank, channels, config["data_format"]))
         layer.set_weights([np.asarray(w, dtype=layer.variable_dtype) for w in weights])
     # What the layer's later calls need (see kerasr_bridge.layer_records): a layer made from R renders R
     # syntax in the messages its own checks raise later; compose_layer reads the declared input (an empty
     # Sequential starts with it, a contradicting `object` is refused naming its argument) and the user's
     # callables (an error one of them raises is blamed on its argument).
     caller = render.R if render.CALLER.get() == render.R else None
-    layer_records.keep(layer, layer_records.LayerRecord(caller, declared, callables))
+    layer_records.keep(layer, layer_records.LayerRecord(caller, declared, callables, initializers))
     return layer

@@ -48,9 +48,12 @@ def _add_to_sequential(model: keras.Sequential, layer: keras.layers.Layer) -> ke
     try:
         if declared is not None and not layers_before:
             model.add(keras.Input(batch_shape=declared.batch_shape, dtype=layer.dtype_policy.variable_dtype))
-        model.add(layer)
+        with user_code.initializers_checked(layer):
+            model.add(layer)
     except Exception as error:
         keras_internals.remove_added_layers(model, layers_before)
+        if isinstance(error, INVALID):  # our own refusal (a user's initializer's result): it names its argument
+            raise
         users = user_code.user_code_error(
             error, layer, f"when added to the Sequential model {name_text(model.name)} (left unchanged)"
         )
@@ -97,8 +100,10 @@ def _pass_through(layer: keras.layers.Layer, inputs: Any) -> Any:
             # shape (and then fail to add a depth_multiplier > 1 bias). The layer
             # runs on one zero sample instead, which also builds it; its first 0 rows
             # have the right shape and dtype on every path.
-            return layer(keras.ops.zeros((1, *shape[1:]), dtype=inputs.dtype))[:0]
-        return layer(inputs)
+            with user_code.initializers_checked(layer):
+                return layer(keras.ops.zeros((1, *shape[1:]), dtype=inputs.dtype))[:0]
+        with user_code.initializers_checked(layer):
+            return layer(inputs)
     except Exception as error:
         if isinstance(error, INVALID):  # our own refusal, raised in the layer's __call__: it names its argument
             raise

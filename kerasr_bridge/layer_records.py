@@ -9,7 +9,8 @@ layer function, in ``pipe()``, or in a direct ``layer(x)`` call):
 - the input its older R keras arguments declared (``input_shape`` ...), so
   that an ``object`` contradicting it is refused naming that argument;
 - the user's own callables, so that an error one of them raises is blamed on
-  its argument.
+  its argument, and what the user's initializers return is checked when the
+  layer builds.
 
 :func:`keep` writes the record once, at the end of building
 (:func:`kerasr_bridge.builder.build_layer`); every reader goes through
@@ -37,6 +38,8 @@ class LayerRecord:
     declared_input: Any = None
     # The user's own callables, by the argument that holds them.
     user_callables: Mapping[str, Any] = field(default_factory=dict)
+    # Those of the user_callables arguments that are initializers (their results are checked at build).
+    user_initializers: tuple[str, ...] = ()
 
 
 _RECORDS: weakref.WeakKeyDictionary[Any, LayerRecord] = weakref.WeakKeyDictionary()

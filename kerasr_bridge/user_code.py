@@ -21,19 +21,25 @@ import inspect
 import traceback
 import types
 import warnings
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 import keras
+import numpy as np
 
 from kerasr_bridge import layer_records
 from kerasr_bridge.declarations import LayerFunction
+from kerasr_bridge.errors import InvalidArgument, InvalidArgumentType
 from kerasr_bridge.render import (
     KERAS_FRAME,
     MAX_MESSAGE_CHARS,
     bounded,
+    describe,
     message_lines,
     name_text,
+    shape_text,
     spell,
     without_backend_noise,
 )
@@ -181,3 +187,66 @@ def _error(argument: str, layer: keras.layers.Layer, where: str, original: BaseE
     head = f"Invalid `{argument}`: your function raised an error in the layer {name} {where}: "
     text = bounded(user_text(original), MAX_MESSAGE_CHARS - len(head) - 1)
     return UserCodeError(f"{head}{text}.", argument, original)
+
+
+# -- What the user's initializers return -----------------------------------------------------------
+
+
+def _result_shape(value: Any) -> tuple[int, ...] | None:
+    """The shape of a numeric array or tensor (or a value NumPy reads as one); None for anything else."""
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        try:
+            numeric = keras.backend.standardize_dtype(value.dtype).startswith(("float", "bfloat", "int", "uint"))
+            return tuple(int(size) for size in value.shape) if numeric else None
+        except (TypeError, ValueError):
+            return None
+    try:
+        array = np.asarray(value)
+    except Exception:  # whatever NumPy cannot read is no array
+        return None
+    return array.shape if array.dtype.kind in "iuf" else None
+
+
+def _checked(argument: str, initializer: Callable[..., Any]) -> Callable[..., Any]:
+    """``initializer``, whose result must be a numeric array of the shape Keras asks for."""
+
+    def checked(shape: Any, dtype: Any = None, **kwargs: Any) -> Any:
+        value = initializer(shape, dtype=dtype, **kwargs)
+        got = _result_shape(value)
+        wanted = tuple(int(size) for size in shape)
+        if got != wanted:
+            error = InvalidArgumentType if got is None else InvalidArgument
+            received = describe(value) if got is None else f"an array of shape {shape_text(got)}"
+            raise error(
+                f"Invalid `{argument}`: expected a function returning a numeric array of the shape it is given, "
+                f"{shape_text(wanted)}; received one returning {received}.",
+                argument,
+            )
+        return value
+
+    return checked
+
+
+@contextmanager
+def initializers_checked(layer: keras.layers.Layer, callables: Mapping[str, Any] | None = None,
+                         initializers: tuple[str, ...] | None = None) -> Iterator[None]:
+    """While ``layer`` builds, what the user's initializers return is checked (shape and type), naming them.
+
+    A wrong result would otherwise reach the backend's kernel, which then fails
+    on ``object`` (and TensorFlow prints to stderr). The layer's attributes get
+    the user's own functions back afterwards, so a saved model stores those.
+    """
+    if callables is None or initializers is None:
+        record = layer_records.record_of(layer)
+        callables, initializers = record.user_callables, record.user_initializers
+    swapped = {name: callables[name] for name in initializers if getattr(layer, name, None) is callables[name]}
+    if layer.built or not swapped:
+        yield
+        return
+    for name, initializer in swapped.items():
+        setattr(layer, name, _checked(name, initializer))
+    try:
+        yield
+    finally:
+        for name, initializer in swapped.items():
+            setattr(layer, name, initializer)

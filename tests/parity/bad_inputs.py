@@ -267,6 +267,22 @@ def _object_cases() -> list[ObjectCase]:
             ("long_name_in_sequential", "object", _r_sequential(*small, 3), _sequential(*small, 3),
              'name = strrep("n", 3000)', {"name": "n" * 3000}),
         ]
+        # The user's initializers, returning what the layer cannot use: named, not blamed on `object`.
+        contradictions += [
+            (f"initializer_wrong_shape_{where}", "depthwise_initializer", r_object, py_object,
+             "depthwise_initializer = function(shape, dtype = NULL) array(1, c(2, 2))",
+             {"depthwise_initializer": lambda shape, dtype=None: np.ones((2, 2))})
+            for where, r_object, py_object in (("array", _r_array(*good), _array(*good)),
+                                               ("sequential", _r_sequential(*good[1:]), _sequential(*good[1:])))
+        ]
+        contradictions += [
+            ("initializer_string", "depthwise_initializer", _r_array(*good), _array(*good),
+             'depthwise_initializer = function(shape, dtype = NULL) "a"',
+             {"depthwise_initializer": lambda shape, dtype=None: "a"}),
+            ("bias_initializer_wrong_length", "bias_initializer", _r_array(*good), _array(*good),
+             "bias_initializer = function(shape, dtype = NULL) rep(1, 5)",
+             {"bias_initializer": lambda shape, dtype=None: np.ones(5)}),
+        ]
         for label, argument, r_object, py_object, r_args, py_args in contradictions:
             cases.append(ObjectCase(f"{rank}d-{label}", rank, argument, r_object, py_object,
                                     f"kernel_size = 3, {r_args}", {**k, **py_args}))

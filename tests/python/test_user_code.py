@@ -128,3 +128,67 @@ def test_a_named_python_function_does_not_warn() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnsaveableCallableWarning)
         layer_depthwise_conv_2d(kernel_size=2, activation=doubled)
+
+
+# -- what the user's initializers return ------------------------------------------------------------
+
+
+def _returning(value):
+    def initializer(shape, dtype=None):
+        return value
+
+    return initializer
+
+
+WRONG_RESULTS = [
+    ("depthwise_initializer", np.ones((2, 2)), "an array of shape (2, 2)", ValueError),
+    ("depthwise_initializer", "abc", "'abc' (str)", TypeError),
+    ("depthwise_initializer", None, "None (NoneType)", TypeError),
+    ("bias_initializer", np.ones(5), "an array of shape (5,)", ValueError),
+]
+
+
+@pytest.mark.parametrize(("argument", "value", "received", "kind"), WRONG_RESULTS)
+@pytest.mark.parametrize("object_kind", ["array", "sequential", "weights"])
+def test_an_initializer_returning_the_wrong_thing_is_named_not_object(argument, value, received, kind, object_kind,
+                                                                     capfd):
+    """Its argument named, the shape it was given and what it returned, nothing on stderr, a model left unchanged."""
+    x = np.ones((2, 8, 8, 3), "float32")
+    model = keras.Sequential([keras.Input((8, 8, 3))])
+    calls = {
+        "array": lambda: layer_depthwise_conv_2d(x, kernel_size=3, **{argument: _returning(value)}),
+        "sequential": lambda: layer_depthwise_conv_2d(model, kernel_size=3, **{argument: _returning(value)}),
+        # `weights` builds the layer before any input: the initializers run then.
+        "weights": lambda: layer_depthwise_conv_2d(kernel_size=3, weights=[np.ones((3, 3, 1, 1)), np.ones(1)],
+                                                   **{argument: _returning(value)}),
+    }
+    capfd.readouterr()
+    with pytest.raises(kind) as raised:
+        calls[object_kind]()
+    assert isinstance(raised.value, INVALID) and raised.value.argument == argument
+    wanted = {"depthwise_initializer": (3, 3, 1 if object_kind == "weights" else 3, 1),
+              "bias_initializer": (1 if object_kind == "weights" else 3,)}[argument]
+    if object_kind == "weights" and argument == "bias_initializer":
+        received = "an array of shape (5,)"
+    assert str(raised.value) == (
+        f"Invalid `{argument}`: expected a function returning a numeric array of the shape it is given, {wanted}; "
+        f"received one returning {received}."
+    )
+    assert len(str(raised.value)) <= MAX_MESSAGE_CHARS
+    assert capfd.readouterr().err == ""
+    assert len(model.layers) == 0
+
+
+def test_a_right_initializer_runs_and_the_layer_keeps_the_users_function():
+    """The check wraps the initializer only while the layer builds: the saved config names the user's function."""
+
+    @keras.saving.register_keras_serializable(package="kerasr_bridge_tests")
+    def halves(shape, dtype=None):
+        return keras.ops.full(shape, 0.5, dtype=dtype)
+
+    layer = layer_depthwise_conv_2d(kernel_size=2, depthwise_initializer=halves, use_bias=False)
+    y = layer_depthwise_conv_2d(np.ones((1, 3, 3, 1), "float32"), kernel_size=2, depthwise_initializer=halves)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(y), np.full((1, 2, 2, 1), 2.0))
+    layer(np.ones((1, 3, 3, 1), "float32"))
+    assert layer.depthwise_initializer is halves
+    assert layer.get_config()["depthwise_initializer"]["config"] == "kerasr_bridge_tests>halves"
