@@ -68,6 +68,8 @@ PY_SUITE := tests/python tests/keras_upstream
 # Defaults (the debian stack): reticulate and the R examples, tests and vignette
 # use the project's Python. Other stacks override these per command.
 export RETICULATE_PYTHON := $(PY)
+# The user's own TF_CPP_MIN_LOG_LEVEL, if set (read before the export below replaces it): make demo keeps it.
+USER_TF_LOG_LEVEL := $(TF_CPP_MIN_LOG_LEVEL)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export R_LIBS := $(RLIB)
 export PYTHONUNBUFFERED := 1
@@ -246,11 +248,12 @@ check: $(VENV)/.installed
 
 # The main job: train the MobileNet-style digits model from Python and from R,
 # compare the final weights, write out/main_job.png (about a minute on 2 cores).
-# It runs as in a user's shell: without this Makefile's TF_CPP_MIN_LOG_LEVEL, so what
+# It runs as in a user's shell: with the TF_CPP_MIN_LOG_LEVEL the user set, else none, so what
 # keeps TensorFlow's start-up lines away is what keeps them away for a user (the
 # scripts import kerasr_bridge before keras and TensorFlow).
 demo: setup
-	env -u TF_CPP_MIN_LOG_LEVEL $(PY) examples/main_job.py
+	$(if $(USER_TF_LOG_LEVEL),TF_CPP_MIN_LOG_LEVEL=$(USER_TF_LOG_LEVEL),env -u TF_CPP_MIN_LOG_LEVEL) \
+	  $(PY) examples/main_job.py
 
 bench: setup
 	$(PY) benchmarks/bench_python.py
