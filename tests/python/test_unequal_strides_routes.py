@@ -106,11 +106,13 @@ def test_plans_for_long_periods_cost_no_search(strides):
 @pytest.mark.parametrize("padding", ["valid", "same"])
 @pytest.mark.parametrize(
     ("strides", "kernel_size"),
-    [((3, 5), (3, 3)), ((4, 3), (2, 2)), ((5, 2), (1, 3)), ((7, 2), (3, 2)), ((6, 4), (2, 3)), ((31, 32), (3, 3))],
+    [((3, 2), (2, 1)), ((5, 1), (3, 2)), ((7, 1), (2, 2)), ((6, 4), (2, 3)), ((3, 5), (3, 3)), ((4, 3), (2, 2)),
+     ((5, 2), (1, 3)), ((31, 32), (3, 3))],
 )
 def test_coprime_strides_and_strides_larger_than_the_kernel(rng, strides, kernel_size, padding):
-    """Phase plans with periods up to 15 phases (zero taps, explicit padding, crops), and the gcd route past that."""
+    """Phase plans up to MOST_PHASE_CONVS phases (zero taps, explicit padding, crops), the gcd route past that."""
     layer, kernel, bias = _layer(rng, 2, "float64", kernel_size=kernel_size, strides=strides, padding=padding)
+    taken_phase = set()
     for size in ((23, 19), (kernel_size[0], kernel_size[1] + 5), (40, 41)):
         x = rng.uniform(-3, 3, size=(2, *size, 2))
         for route in ("phase", "gcd"):
@@ -120,8 +122,11 @@ def test_coprime_strides_and_strides_larger_than_the_kernel(rng, strides, kernel
             phase_taken = route == "phase" and not unequal_strides._too_many_phases(strides)
             if layer.last_route == "phase":
                 assert phase_taken
+                taken_phase.add(size)
             elif phase_taken:  # no plan: only where the plan would cost more taps than the gcd route
                 assert unequal_strides._phase_plan(size, kernel_size, strides, padding) is None
+    if strides in ((3, 2), (5, 1), (7, 1)):  # coprime, larger than the kernel, and at most MOST_PHASE_CONVS phases
+        assert taken_phase
 
 
 def test_first_call_at_long_periods_costs_about_what_equal_strides_cost(rng):
