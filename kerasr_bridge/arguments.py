@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -49,7 +49,9 @@ def as_positive_int(value: Any, arg: str, *, minimum: int = 1) -> int:
         if not math.isfinite(as_float) or not as_float.is_integer():
             raise invalid(arg, expected, value)
         number = int(as_float)
-    if number < minimum or number > MAX_SIZE:
+    if number < minimum:
+        raise invalid(arg, expected, value)
+    if number > MAX_SIZE:
         raise invalid(arg, f"{expected} and <= {MAX_SIZE}", value)
     return number
 
@@ -66,6 +68,9 @@ def _elements(value: Any, arg: str, rank: int) -> list[Any]:
 
 def as_int_tuple(value: Any, arg: str, rank: int, *, minimum: int = 1) -> tuple[int, ...]:
     """A scalar (repeated ``rank`` times) or a list/tuple/vector of ``rank`` whole numbers."""
+    if isinstance(value, Mapping):  # an R named list: sizes go by position, so names mean a mistake
+        several = ", not a named list" if rank == 1 else f" or an unnamed list of {rank} of them"
+        raise invalid(arg, f"a whole number >= {minimum}{several}", value, InvalidArgumentType)
     items = _elements(value, arg, rank)
     if len(items) == 1 and items[0] is value:
         return (as_positive_int(value, arg, minimum=minimum),) * rank

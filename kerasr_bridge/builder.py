@@ -148,7 +148,7 @@ def build_layer(function: LayerFunction, given: dict[str, Any], object: Any = No
             layer = cls(**config, **extra)
         declared = input_fit.declaration(given["kwargs"], batch_size, input_shape)
     callables = user_code.user_callables(function, config)
-    user_code.warn_unsaveable(callables)
+    user_code.warn_unsaveable(function, callables)
     initializers = tuple(name for name in callables if function.argument(name).kind == "initializer")
     if weights is not None:
         with user_code.initializers_checked(layer, callables, initializers):

@@ -94,15 +94,16 @@ def extra_arguments(rank: int, kwargs: dict[str, Any]) -> dict[str, Any]:
             extra["dtype"] = keras.dtype_policies.get(dtype)
             ok = extra["dtype"].compute_dtype.startswith(("float", "bfloat"))
             # A quantized policy ("int8_from_float32", "float8_from_float32", "int4_from_float32", GPTQ,
-            # AWQ) describes weights that quantize() makes; a new layer has none and fails at its first call.
+            # AWQ) describes weights that quantize() makes, which Keras does not implement for these layers
+            # (NotImplementedError); a new layer with one fails at its first call.
             quantized = getattr(extra["dtype"], "quantization_mode", None) is not None
         except (ValueError, TypeError, AttributeError):
             ok, quantized = False, False
         if quantized:
             raise invalid(
                 "dtype",
-                'a floating dtype name such as "float32" or "mixed_float16" (a quantized policy is '
-                "made by quantize() on a built layer, not at construction)",
+                'a floating dtype name such as "float32" (Keras has no quantize() for these layers, so no quantized '
+                'policy; "mixed_float16" or "mixed_bfloat16" compute in 16 bits)',
                 dtype,
             )
         if not ok:
@@ -150,13 +151,16 @@ def checked_channels(
             channels = kernel_shape[-2]
         received = [array.shape for array in weights]
         if channels is None or received != _expected_weight_shapes(config, channels):
-            kernel = ", ".join(map(str, config["kernel_size"]))
-            expected = f"a kernel of shape ({kernel}, channels, {config['depth_multiplier']})"
+            kernel = ", ".join(map(str, [*config["kernel_size"], "channels", config["depth_multiplier"]]))
+            expected = "a kernel of shape " + render.spell(f"({kernel})", f"c({kernel})")
             if config["use_bias"]:
-                expected += " and a bias of shape (channels * depth_multiplier,)"
+                expected += " and a bias of shape " + render.spell("(channels * depth_multiplier,)",
+                                                                   "c(channels * depth_multiplier)")
             if input_shape is not None:
                 expected += f", with channels = {channels} as the input shape says"
-            shapes = render.describe(received) if len(received) > 2 else ", ".join(map(str, received))
+            shapes = (
+                render.describe(received) if len(received) > 2 else ", ".join(map(render.shape_text, received))
+            )
             raise InvalidArgument(
                 f"Invalid `weights`: expected {expected}; received arrays of shapes {shapes}.", "weights"
             )

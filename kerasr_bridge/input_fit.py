@@ -114,6 +114,13 @@ def fit_problem(layer: keras.layers.Layer, shape: tuple[Any, ...]) -> tuple[tupl
     on 0 channels with a message that names nothing, and a kernel larger than a
     "valid" input leaves an empty output.
     """
+    rank = geometry.spatial_rank(layer)
+    if shape and rank is not None and _is_convolution(layer) and len(shape) != rank + 2:
+        # Keras would say "Kernel shape must have the same length as input", in its own terms.
+        return ("object",), (
+            f"it takes inputs of rank {rank + 2} (batch, {rank} spatial, channels); received input of shape "
+            f"{shape_text(shape)}"
+        )
     spatial = _spatial_sizes(layer, shape)
     if spatial is None:
         return None

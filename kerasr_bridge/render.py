@@ -180,6 +180,13 @@ def _python_scalar(item: Any, width: int) -> tuple[str, bool]:
         entries = list(itertools.islice(item.items(), SHOWN_ELEMENTS))
         body, exact = _joined(entries, len(item), _python_entry, width - 2)
         return "{" + body + "}", exact
+    if _is_array_like(item):  # summarised, never cut inside its parentheses
+        text = repr(item) if isinstance(item, np.ndarray) and item.size <= SHOWN_ELEMENTS else ""
+        if text and len(text) <= width and "\n" not in text:
+            return text, True
+        shape = tuple(int(size) for size in item.shape) if item.shape is not None else None
+        return _first_fitting([f"array of shape {shape} and dtype {item.dtype}", f"array of shape {shape}"],
+                              "array", width), False
     text = repr(item)
     if len(text) <= width:
         return text, True
@@ -215,6 +222,29 @@ def _python_array(array: np.ndarray) -> str:
 # -- R syntax ------------------------------------------------------------------------------------
 
 
+# As R's print() escapes a string: its named escapes, other control characters in octal.
+_R_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\a": "\\a", "\b": "\\b",
+              "\f": "\\f", "\v": "\\v"}
+
+
+def _r_string(text: str) -> str:
+    """``text`` as an R string literal: control characters escaped, never raw (a newline, a terminal escape)."""
+    escaped = "".join(
+        _R_ESCAPES.get(char) or (f"\\{ord(char):03o}" if ord(char) < 0x20 or ord(char) == 0x7F else char)
+        for char in text
+    )
+    return f'"{escaped}"'
+
+
+def _r_number(number: float) -> str:
+    """A finite double as R prints it (up to 15 significant digits, -0 as 0), with all the digits it needs
+    where those 15 would show another number (3 - 1e-15 is not 3)."""
+    if number == 0:
+        return "0"
+    text = format(number, ".15g")
+    return text if float(text) == number else repr(number)
+
+
 def _r_scalar(item: Any) -> str:
     if item is None:
         return "NULL"
@@ -228,9 +258,9 @@ def _r_scalar(item: Any) -> str:
             return "NA" if is_r_na(number) else "NaN"
         if math.isinf(number):
             return "Inf" if number > 0 else "-Inf"
-        return format(number, ".15g")
+        return _r_number(number)
     if isinstance(item, str):
-        return '"' + bounded(item, 40).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return _r_string(bounded(item, 40))
     if isinstance(item, (complex, np.complexfloating)):
         # As R prints a complex number: 3+0i, 1-3.5i.
         imaginary = float(item.imag)
@@ -263,11 +293,21 @@ def _is_scalar(item: Any) -> bool:
     return item is None or isinstance(item, (bool, int, float, complex, str, np.generic))
 
 
+def _first_fitting(candidates: list[str], last: str, width: int) -> str:
+    """The first of ``candidates`` (longest first) that fits in ``width`` characters, else ``last``."""
+    return next((text for text in candidates if len(text) <= width), last)
+
+
 def _r_element(item: Any, width: int) -> tuple[str, bool]:
     """``item`` in R syntax in at most ``width`` characters, and whether that is its full rendering."""
     if isinstance(item, np.ndarray):
         text = _r_array(item)
-        return bounded(text, width), len(text) <= width
+        if len(text) <= width:
+            return text, True
+        # Summarised, never cut inside its parentheses.
+        kind = _r_array_kind(item)
+        dims = ", ".join(map(str, item.shape))
+        return _first_fitting([f"a {kind} array of dim c({dims})", f"a {kind} array"], "an array", width), False
     if isinstance(item, (Mapping, list, tuple)):
         return _r_sequence(item, width)
     text = _r_scalar(item)
@@ -340,12 +380,17 @@ _R_ARRAY_KINDS = {
 }
 
 
-def _r_array(array: np.ndarray) -> str:
-    if array.ndim == 0:
-        return _r_scalar(array.item())
+def _r_array_kind(array: np.ndarray) -> str:
     kind = _R_ARRAY_KINDS.get(array.dtype.kind, str(array.dtype))
     if array.dtype.kind == "O" and not all(isinstance(item, str) for item in array.flat[:SHOWN_ELEMENTS]):
         kind = "list"
+    return kind
+
+
+def _r_array(array: np.ndarray) -> str:
+    if array.ndim == 0:
+        return _r_scalar(array.item())
+    kind = _r_array_kind(array)
     dims = ", ".join(map(str, array.shape))
     head = f"a {kind} array of dim c({dims}) (c("
     # R arrays arrive in Fortran order: R's own element order, which is the C order of the

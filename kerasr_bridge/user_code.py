@@ -112,22 +112,32 @@ def _unsaveable_reason(value: Any) -> str | None:
     return None
 
 
-def warn_unsaveable(callables: dict[str, Any]) -> None:
+# What a saved model restores instead of the user's own callable, per argument kind: a Keras name and,
+# for R, keras3's function or object of that name.
+_SAVEABLE_EXAMPLES = {
+    "activation": ("gelu", "activation_gelu"),
+    "initializer": ("glorot_uniform", "initializer_glorot_uniform()"),
+    "regularizer": ("l2", "regularizer_l2()"),
+    "constraint": ("non_neg", "constraint_nonneg()"),
+}
+
+
+def warn_unsaveable(function: LayerFunction, callables: dict[str, Any]) -> None:
     """Warn once per argument whose callable a saved model cannot restore, saying what to pass instead."""
     for argument, value in callables.items():
         what = _unsaveable_reason(value)
         if what is None:
             continue
+        name, keras3 = _SAVEABLE_EXAMPLES[function.argument(argument).kind]
         instead = spell(
-            "a Keras name (e.g. activation='gelu') or a function registered with "
+            f"a Keras name (e.g. {argument}='{name}') or a function registered with "
             "keras.saving.register_keras_serializable()",
-            'a Keras name (e.g. activation = "gelu") or a keras3 function such as activation_gelu',
+            f'a Keras name (e.g. {argument} = "{name}") or keras3\'s {keras3}',
         )
-        saving = spell("model.save(), to_json(), clone_model()", "save_model(), to_json(), clone_model()")
-        load = " (a lambda loads only with safe_mode=False)" if what == "a Python lambda" else ""
+        saving = spell("model.save(), to_json()", "save_model(), to_json()")
+        load = " (lambdas load only with safe_mode=False)" if what == "a Python lambda" else ""
         message = (
-            f"`{argument}` is {what}: a saved model ({saving}) will not restore it{load}; to save the model, "
-            f"pass {instead}."
+            f"`{argument}` is {what}: a saved model ({saving}) will not restore it{load}; to save it, pass {instead}."
         )
         message = bounded(message, MAX_MESSAGE_CHARS)
         collected = R_WARNINGS.get()

@@ -55,7 +55,13 @@ SIZE_VALUES = [
     Bad("vector_na", "c(3L, NA)", [3.0, R_NA]), Bad("list_na", "list(NA, 3)", RList((R_NA, 3.0))),
     Bad("matrix", "matrix(3, 2, 2)", np.full((2, 2), 3.0)), Bad("named_list", "list(a = 3)", {"a": 3.0}),
     Bad("function", "function(x) 3", _r_function), *R_OBJECTS,
+    # Shown as each language prints them: 3 - 1e-15 is not 3, R prints -0 as 0, names are not positions.
+    Bad("near_whole", "3 - 1e-15", 3 - 1e-15), Bad("minus_zero", "-0", -0.0),
+    Bad("named_pair", "list(a = 2, b = 1)", {"a": 2.0, "b": 1.0}),
 ]
+# Strings quoted as each language prints a string literal: never a raw newline or terminal escape.
+CONTROL_CHARACTERS = [Bad("newline", '"a\\nb"', "a\nb"), Bad("escape", '"\\033[31m"', "\x1b[31m"),
+                      Bad("tab", '"same\\t"', "same\t")]
 MULTIPLIER_VALUES = [
     Bad("2.5", "2.5", 2.5), Bad("zero", "0", 0.0), Bad("negative", "-2", -2.0), NA, Bad("string", '"2"', "2"),
     Bad("TRUE", "TRUE", True), Bad("vector", "c(1, 2)", [1.0, 2.0]), Bad("Inf", "Inf", float("inf")),
@@ -64,12 +70,12 @@ MULTIPLIER_VALUES = [
 PADDING_VALUES = [
     Bad("full", '"full"', "full"), Bad("causal", '"causal"', "causal"), NA, NA_CHARACTER, Bad("number", "1", 1.0),
     Bad("vector", 'c("same", "valid")', ["same", "valid"]), Bad("TRUE", "TRUE", True), Bad("empty", '""', ""),
-    *R_OBJECTS,
+    *R_OBJECTS, *CONTROL_CHARACTERS,
 ]
 DATA_FORMAT_VALUES = [
     Bad("NHWC", '"NHWC"', "NHWC"), Bad("empty", '""', ""), Bad("TRUE", "TRUE", True), NA,
     Bad("number", "1", 1.0), Bad("vector", 'c("channels_last", "channels_first")', ["channels_last", "channels_first"]),
-    *R_OBJECTS,
+    *R_OBJECTS, *CONTROL_CHARACTERS,
 ]
 BOOL_VALUES = [
     NA, Bad("number", "1", 1.0), Bad("string", '"TRUE"', "TRUE"), Bad("vector", "c(TRUE, FALSE)", [True, False]),

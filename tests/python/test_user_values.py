@@ -52,6 +52,16 @@ def test_quantized_policies_are_refused_at_construction(policy: str, language: s
     with render.caller(language), pytest.raises(InvalidArgument, match=r"^Invalid `dtype`: .*quantize\(\)") as caught:
         layer_depthwise_conv_1d(kernel_size=3, dtype=policy)
     assert caught.value.argument == "dtype" and policy in str(caught.value)
+    # What to do instead: Keras cannot quantize these layers, but 16-bit policies run.
+    assert "no quantize() for these layers" in str(caught.value) and '"mixed_bfloat16"' in str(caught.value)
+
+
+def test_a_keras_without_quantize_for_depthwise_layers():
+    """The advice above holds while Keras's depthwise layers have no quantize(); this fails when one comes."""
+    layer = keras.layers.DepthwiseConv2D(3)
+    layer.build((None, 5, 5, 2))
+    with pytest.raises(NotImplementedError):
+        layer.quantize("int8")
 
 
 @pytest.mark.parametrize(

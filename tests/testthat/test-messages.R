@@ -7,7 +7,7 @@ test_that("representative messages are exactly the Python ones, values rendered 
     list(quote(layer_depthwise_conv_2d(kernel_size = 2.5)),
          "Invalid `kernel_size`: expected a whole number >= 1; received 2.5."),
     list(quote(layer_depthwise_conv_2d(kernel_size = 0)),
-         "Invalid `kernel_size`: expected a whole number >= 1 and <= 2147483647; received 0."),
+         "Invalid `kernel_size`: expected a whole number >= 1; received 0."),
     list(quote(layer_depthwise_conv_2d(kernel_size = NA)),
          "Invalid `kernel_size`: expected a whole number >= 1; received NA."),
     list(quote(layer_depthwise_conv_2d(kernel_size = c(3L, NA))),
