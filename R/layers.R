@@ -76,8 +76,9 @@
 #'
 #' @section With keras3:
 #' keras3 exports objects of the same names. Whichever package is attached last
-#' masks three objects of the other, `keras`, `layer_depthwise_conv_1d` and
-#' `layer_depthwise_conv_2d` (R lists them when it attaches); write
+#' masks five objects of the other, `keras`, `layer_depthwise_conv_1d`,
+#' `layer_depthwise_conv_2d`, `layer_separable_conv_1d` and
+#' `layer_separable_conv_2d` (R lists them when it attaches); write
 #' `kerasrbridge::layer_depthwise_conv_1d()` or
 #' `keras3::layer_depthwise_conv_1d()` to choose either way. Both build real
 #' Keras layers, so they mix in one model, and keras3's `compile()`, `fit()`,
@@ -87,7 +88,8 @@
 #' @return The layer, the extended Sequential model, or a tensor representing
 #'   `activation(depthwise_conv1d(inputs, kernel) + bias)`, depending on
 #'   `object`.
-#' @seealso [layer_depthwise_conv_2d()], the vignette
+#' @seealso [layer_depthwise_conv_2d()], [layer_separable_conv_1d()],
+#'   [layer_separable_conv_2d()], the vignette
 #'   `vignette("depthwise-convolution", package = "kerasrbridge")`.
 #' @family layer functions
 #' @examples
@@ -187,8 +189,9 @@ layer_depthwise_conv_1d <- function(object, kernel_size, strides = 1L, padding =
 #'
 #' @section With keras3:
 #' keras3 exports objects of the same names. Whichever package is attached last
-#' masks three objects of the other, `keras`, `layer_depthwise_conv_1d` and
-#' `layer_depthwise_conv_2d` (R lists them when it attaches); write
+#' masks five objects of the other, `keras`, `layer_depthwise_conv_1d`,
+#' `layer_depthwise_conv_2d`, `layer_separable_conv_1d` and
+#' `layer_separable_conv_2d` (R lists them when it attaches); write
 #' `kerasrbridge::layer_depthwise_conv_2d()` or
 #' `keras3::layer_depthwise_conv_2d()` to choose either way. Both build real
 #' Keras layers, so they mix in one model, and keras3's `compile()`, `fit()`,
@@ -198,7 +201,8 @@ layer_depthwise_conv_1d <- function(object, kernel_size, strides = 1L, padding =
 #' @return The layer, the extended Sequential model, or a tensor representing
 #'   `activation(depthwise_conv2d(inputs, kernel) + bias)`, depending on
 #'   `object`.
-#' @seealso [layer_depthwise_conv_1d()], the vignette
+#' @seealso [layer_depthwise_conv_1d()], [layer_separable_conv_1d()],
+#'   [layer_separable_conv_2d()], the vignette
 #'   `vignette("depthwise-convolution", package = "kerasrbridge")`.
 #' @family layer functions
 #' @examples
@@ -222,4 +226,240 @@ layer_depthwise_conv_2d <- function(object, kernel_size, strides = list(1L, 1L),
                                     bias_regularizer = NULL, activity_regularizer = NULL,
                                     depthwise_constraint = NULL, bias_constraint = NULL, ...) {
   call_bridge("layer_depthwise_conv_2d")
+}
+
+#' 1D separable convolution layer
+#'
+#' A depthwise convolution (each input channel convolved with its own kernel(s),
+#' `depth_multiplier` of them) followed by a pointwise (1x1) convolution that
+#' mixes the channels into `filters` outputs: the separable convolution of
+#' MobileNet- and Xception-style networks, with far fewer weights than a regular
+#' convolution.
+#'
+#' The formals are keras3's. Every argument is checked in the Python package
+#' `kerasr_bridge` (shared with Python users) before anything is built or
+#' computed: non-whole sizes such as `2.5`, `NA`, zero or negative sizes,
+#' strings where numbers belong, lists of the wrong length, and `padding =
+#' "causal"` are errors that name the argument. Integer arrays are cast to the
+#' layer's dtype. `strides > 1` together with `dilation_rate > 1` works, as in
+#' keras3.
+#'
+#' @param object What to compose the layer with: missing or `NULL` returns the
+#'   layer; a Sequential model gets the layer added and is returned; a tensor,
+#'   array or `keras$Input()` is passed through the layer and the output
+#'   returned.
+#' @param filters The number of output channels of the pointwise (1x1)
+#'   convolution. Required.
+#' @param kernel_size int or list of 1 integer, the size of the depthwise
+#'   convolution window. Required.
+#' @param strides int or list of 1 integer, the stride length of the
+#'   convolution. May be combined with `dilation_rate > 1`.
+#' @param padding `"valid"` or `"same"` (case-insensitive). `"valid"` means no
+#'   padding; `"same"` pads evenly so that, with `strides = 1`, the output has
+#'   the size of the input.
+#' @param data_format `"channels_last"` (inputs `(batch, steps, channels)`) or
+#'   `"channels_first"` (inputs `(batch, channels, steps)`). `NULL` takes
+#'   Keras's `image_data_format` setting, `"channels_last"` unless configured
+#'   otherwise.
+#' @param dilation_rate int or list of 1 integer, the dilation rate for dilated
+#'   convolution.
+#' @param depth_multiplier The number of depthwise output channels for each
+#'   input channel; the depthwise step outputs `input_channel *
+#'   depth_multiplier` channels.
+#' @param activation Activation function: a name such as `"relu"`, a Keras
+#'   activation or a function of one tensor. `NULL` applies none.
+#' @param use_bias `TRUE` or `FALSE`: whether a bias is added to the output.
+#' @param depthwise_initializer Initializer for the depthwise kernel (`NULL`
+#'   means `"glorot_uniform"`).
+#' @param pointwise_initializer Initializer for the pointwise kernel (`NULL`
+#'   means `"glorot_uniform"`).
+#' @param bias_initializer Initializer for the bias (`NULL` means `"zeros"`).
+#' @param depthwise_regularizer Optional regularizer for the depthwise kernel.
+#' @param pointwise_regularizer Optional regularizer for the pointwise kernel.
+#' @param bias_regularizer Optional regularizer for the bias.
+#' @param activity_regularizer Optional regularizer for the output.
+#' @param depthwise_constraint Optional projection applied to the depthwise
+#'   kernel after each optimizer update: a Keras constraint or a function that
+#'   takes and returns a tensor of the same shape.
+#' @param pointwise_constraint Optional projection applied to the pointwise
+#'   kernel after each optimizer update.
+#' @param bias_constraint Optional projection applied to the bias after each
+#'   optimizer update.
+#' @param ... The older R keras arguments, by name: `input_shape` (no batch
+#'   axis), `batch_input_shape` (with it), `batch_size` (with `input_shape`),
+#'   `dtype`, `name`, `trainable` and `weights` (initial weights, as
+#'   `get_weights()` returns them). An empty Sequential model given a layer with
+#'   an input shape starts with the matching input.
+#'
+#' @section Input shape:
+#' `(batch_size, steps, channels)` with `data_format = "channels_last"`,
+#' `(batch_size, channels, steps)` with `"channels_first"`.
+#'
+#' @section Output shape:
+#' `(batch_size, new_steps, filters)` with `"channels_last"`, `(batch_size,
+#' filters, new_steps)` with `"channels_first"`.
+#'
+#' @section Raises:
+#' An R error whose message is exactly the Python package's, with the value
+#' quoted in R syntax, e.g.
+#' ``Invalid `kernel_size`: expected a whole number >= 1; received 2.5.``
+#' Its classes are `kerasrbridge_ValueError` (or `kerasrbridge_TypeError`),
+#' `kerasrbridge_error`, and those reticulate gives the Python exception
+#' (`python.builtin.ValueError`, `python.builtin.Exception`), so handlers
+#' written for keras3 or reticulate catch it too.
+#'
+#' @section With keras3:
+#' keras3 exports objects of the same names. Whichever package is attached last
+#' masks five objects of the other, `keras`, `layer_depthwise_conv_1d`,
+#' `layer_depthwise_conv_2d`, `layer_separable_conv_1d` and
+#' `layer_separable_conv_2d` (R lists them when it attaches); write
+#' `kerasrbridge::layer_separable_conv_1d()` or
+#' `keras3::layer_separable_conv_1d()` to choose either way. Both build real
+#' Keras layers, so they mix in one model, and keras3's `compile()`, `fit()`,
+#' `save_model()` and `load_model()` work on models made with ours. Attaching
+#' kerasrbridge is enough for any loader to find our registered layer classes.
+#'
+#' @return The layer, the extended Sequential model, or a tensor representing
+#'   `activation(pointwise_conv1d(depthwise_conv1d(inputs, depthwise_kernel),
+#'   pointwise_kernel) + bias)`, depending on `object`.
+#' @seealso [layer_depthwise_conv_1d()], [layer_depthwise_conv_2d()],
+#'   [layer_separable_conv_2d()], the vignette
+#'   `vignette("depthwise-convolution", package = "kerasrbridge")`.
+#' @family layer functions
+#' @examples
+#' x <- array(runif(4 * 10 * 12), dim = c(4, 10, 12))
+#' y <- x |> layer_separable_conv_1d(filters = 8, kernel_size = 3, activation = "relu")
+#' dim(as.array(y))
+#' @export
+layer_separable_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = "valid",
+                                    data_format = NULL, dilation_rate = 1L, depth_multiplier = 1L,
+                                    activation = NULL, use_bias = TRUE,
+                                    depthwise_initializer = "glorot_uniform",
+                                    pointwise_initializer = "glorot_uniform",
+                                    bias_initializer = "zeros", depthwise_regularizer = NULL,
+                                    pointwise_regularizer = NULL, bias_regularizer = NULL,
+                                    activity_regularizer = NULL, depthwise_constraint = NULL,
+                                    pointwise_constraint = NULL, bias_constraint = NULL, ...) {
+  call_bridge("layer_separable_conv_1d")
+}
+
+#' 2D separable convolution layer
+#'
+#' A depthwise convolution (each input channel convolved with its own kernel(s),
+#' `depth_multiplier` of them) followed by a pointwise (1x1) convolution that
+#' mixes the channels into `filters` outputs: the separable convolution of
+#' MobileNet- and Xception-style networks, with far fewer weights than a regular
+#' convolution.
+#'
+#' The formals are keras3's. Every argument is checked in the Python package
+#' `kerasr_bridge` (shared with Python users) before anything is built or
+#' computed: non-whole sizes such as `2.5`, `NA`, zero or negative sizes,
+#' strings where numbers belong, lists of the wrong length, and `padding =
+#' "causal"` are errors that name the argument. Integer arrays are cast to the
+#' layer's dtype. Unequal strides such as `list(2L, 1L)` work on the CPU, and so
+#' do `strides > 1` together with `dilation_rate > 1`, as in keras3.
+#'
+#' @param object What to compose the layer with: missing or `NULL` returns the
+#'   layer; a Sequential model gets the layer added and is returned; a tensor,
+#'   array or `keras$Input()` is passed through the layer and the output
+#'   returned.
+#' @param filters The number of output channels of the pointwise (1x1)
+#'   convolution. Required.
+#' @param kernel_size int or list of 2 integers, the size of the depthwise
+#'   convolution window. Required.
+#' @param strides int or list of 2 integers, the stride length of the
+#'   convolution. Strides may differ between the axes and may be combined with
+#'   `dilation_rate > 1`.
+#' @param padding `"valid"` or `"same"` (case-insensitive). `"valid"` means no
+#'   padding; `"same"` pads evenly so that, with `strides = 1`, the output has
+#'   the size of the input.
+#' @param data_format `"channels_last"` (inputs `(batch, height, width,
+#'   channels)`) or `"channels_first"` (inputs `(batch, channels, height,
+#'   width)`). `NULL` takes Keras's `image_data_format` setting,
+#'   `"channels_last"` unless configured otherwise.
+#' @param dilation_rate int or list of 2 integers, the dilation rate for dilated
+#'   convolution.
+#' @param depth_multiplier The number of depthwise output channels for each
+#'   input channel; the depthwise step outputs `input_channel *
+#'   depth_multiplier` channels.
+#' @param activation Activation function: a name such as `"relu"`, a Keras
+#'   activation or a function of one tensor. `NULL` applies none.
+#' @param use_bias `TRUE` or `FALSE`: whether a bias is added to the output.
+#' @param depthwise_initializer Initializer for the depthwise kernel (`NULL`
+#'   means `"glorot_uniform"`).
+#' @param pointwise_initializer Initializer for the pointwise kernel (`NULL`
+#'   means `"glorot_uniform"`).
+#' @param bias_initializer Initializer for the bias (`NULL` means `"zeros"`).
+#' @param depthwise_regularizer Optional regularizer for the depthwise kernel.
+#' @param pointwise_regularizer Optional regularizer for the pointwise kernel.
+#' @param bias_regularizer Optional regularizer for the bias.
+#' @param activity_regularizer Optional regularizer for the output.
+#' @param depthwise_constraint Optional projection applied to the depthwise
+#'   kernel after each optimizer update: a Keras constraint or a function that
+#'   takes and returns a tensor of the same shape.
+#' @param pointwise_constraint Optional projection applied to the pointwise
+#'   kernel after each optimizer update.
+#' @param bias_constraint Optional projection applied to the bias after each
+#'   optimizer update.
+#' @param ... The older R keras arguments, by name: `input_shape` (no batch
+#'   axis), `batch_input_shape` (with it), `batch_size` (with `input_shape`),
+#'   `dtype`, `name`, `trainable` and `weights` (initial weights, as
+#'   `get_weights()` returns them). An empty Sequential model given a layer with
+#'   an input shape starts with the matching input.
+#'
+#' @section Input shape:
+#' `(batch_size, height, width, channels)` with `data_format = "channels_last"`,
+#' `(batch_size, channels, height, width)` with `"channels_first"`.
+#'
+#' @section Output shape:
+#' `(batch_size, new_height, new_width, filters)` with `"channels_last"`,
+#' `(batch_size, filters, new_height, new_width)` with `"channels_first"`.
+#'
+#' @section Raises:
+#' An R error whose message is exactly the Python package's, with the value
+#' quoted in R syntax, e.g.
+#' ``Invalid `kernel_size`: expected a whole number >= 1; received 2.5.``
+#' Its classes are `kerasrbridge_ValueError` (or `kerasrbridge_TypeError`),
+#' `kerasrbridge_error`, and those reticulate gives the Python exception
+#' (`python.builtin.ValueError`, `python.builtin.Exception`), so handlers
+#' written for keras3 or reticulate catch it too.
+#'
+#' @section With keras3:
+#' keras3 exports objects of the same names. Whichever package is attached last
+#' masks five objects of the other, `keras`, `layer_depthwise_conv_1d`,
+#' `layer_depthwise_conv_2d`, `layer_separable_conv_1d` and
+#' `layer_separable_conv_2d` (R lists them when it attaches); write
+#' `kerasrbridge::layer_separable_conv_2d()` or
+#' `keras3::layer_separable_conv_2d()` to choose either way. Both build real
+#' Keras layers, so they mix in one model, and keras3's `compile()`, `fit()`,
+#' `save_model()` and `load_model()` work on models made with ours. Attaching
+#' kerasrbridge is enough for any loader to find our registered layer classes.
+#'
+#' @return The layer, the extended Sequential model, or a tensor representing
+#'   `activation(pointwise_conv2d(depthwise_conv2d(inputs, depthwise_kernel),
+#'   pointwise_kernel) + bias)`, depending on `object`.
+#' @seealso [layer_depthwise_conv_1d()], [layer_depthwise_conv_2d()],
+#'   [layer_separable_conv_1d()], the vignette
+#'   `vignette("depthwise-convolution", package = "kerasrbridge")`.
+#' @family layer functions
+#' @examples
+#' # A MobileNet-style block: a separable convolution, then batch normalization.
+#' model <- keras$Sequential(list(keras$Input(shape = list(28L, 28L, 3L)))) |>
+#'   layer_separable_conv_2d(filters = 16, kernel_size = 3, padding = "same") |>
+#'   layer_separable_conv_2d(filters = 32, kernel_size = 3, strides = 2)
+#' model$output_shape
+#'
+#' try(layer_separable_conv_2d(filters = 2.5, kernel_size = 3))
+#' @export
+layer_separable_conv_2d <- function(object, filters, kernel_size, strides = list(1L, 1L),
+                                    padding = "valid", data_format = NULL,
+                                    dilation_rate = list(1L, 1L), depth_multiplier = 1L,
+                                    activation = NULL, use_bias = TRUE,
+                                    depthwise_initializer = "glorot_uniform",
+                                    pointwise_initializer = "glorot_uniform",
+                                    bias_initializer = "zeros", depthwise_regularizer = NULL,
+                                    pointwise_regularizer = NULL, bias_regularizer = NULL,
+                                    activity_regularizer = NULL, depthwise_constraint = NULL,
+                                    pointwise_constraint = NULL, bias_constraint = NULL, ...) {
+  call_bridge("layer_separable_conv_2d")
 }

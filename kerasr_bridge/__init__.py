@@ -17,7 +17,12 @@ _quiet.import_keras()
 from kerasr_bridge import from_r  # noqa: E402, F401  (the R package's entry point: kerasr_bridge.from_r.call)
 
 # Imported here so that `import kerasr_bridge` registers them for loading saved models.
-from kerasr_bridge.channels_first_bias import ChannelsFirstDepthwiseConv1D, ChannelsFirstDepthwiseConv2D  # noqa: E402
+from kerasr_bridge.channels_first_bias import (  # noqa: E402
+    ChannelsFirstDepthwiseConv1D,
+    ChannelsFirstDepthwiseConv2D,
+    ChannelsFirstSeparableConv1D,
+    ChannelsFirstSeparableConv2D,
+)
 from kerasr_bridge.compose import compose_layer, pipe  # noqa: E402
 from kerasr_bridge.errors import InvalidArgument, InvalidArgumentType  # noqa: E402
 from kerasr_bridge.layer_functions import *  # noqa: E402, F403  (every declared layer function; see __all__)
@@ -28,6 +33,8 @@ from kerasr_bridge.unequal_strides import UnequalStridesDepthwiseConv2D  # noqa:
 __all__ = [
     "ChannelsFirstDepthwiseConv1D",
     "ChannelsFirstDepthwiseConv2D",
+    "ChannelsFirstSeparableConv1D",
+    "ChannelsFirstSeparableConv2D",
     "FreshLayoutDepthwiseConv2D",
     "InvalidArgument",
     "InvalidArgumentType",

@@ -105,7 +105,7 @@ def as_choice(value: Any, arg: str, choices: Sequence[str]) -> str:
 def as_padding(value: Any) -> str:
     if isinstance(value, str) and value.lower() == "causal":
         raise InvalidArgument(
-            'Invalid `padding`: "causal" padding is not supported by depthwise '
+            'Invalid `padding`: "causal" padding is not supported by depthwise or separable '
             f'convolution; expected "valid" or "same"; received {describe(value)}.',
             "padding",
         )

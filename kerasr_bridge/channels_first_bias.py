@@ -3,9 +3,9 @@
 On TensorFlow, ``keras.ops.add(x, reshape(bias, (1, C, 1, 1)))`` becomes
 ``tf.nn.bias_add`` with a layout guessed from the shapes: NHWC whenever the
 last axis has C entries. With ``channels_first`` and a last spatial size equal
-to the output channels, Keras's own depthwise layers therefore add the bias
-along the last spatial axis (a silent wrong result; JAX and PyTorch are
-right, which the reference tests check on every backend). These subclasses
+to the output channels, Keras's own depthwise and separable layers therefore
+add the bias along the last spatial axis (a silent wrong result; JAX and
+PyTorch are right, which the reference tests check on every backend). These subclasses
 add it by plain broadcasting, which is exact on every backend.
 
 Where they are used (:data:`FIXED`, :func:`applies`): layers with a bias and
@@ -43,8 +43,9 @@ def rendering_for(layer: Any) -> AbstractContextManager[None]:
 class BroadcastBias:
     """Adds the bias by plain broadcasting rather than through ``keras.ops.add`` (see the module docstring).
 
-    ``call`` is Keras's ``BaseDepthwiseConv.call`` with only the bias step
-    changed (listed in :data:`kerasr_bridge.keras_internals.COPIED`).
+    ``call`` is Keras's ``BaseDepthwiseConv.call`` (``BaseSeparableConv.call``
+    with :class:`SeparableConvolution`) with only the bias step changed (both
+    listed in :data:`kerasr_bridge.keras_internals.COPIED`).
     """
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -52,7 +53,11 @@ class BroadcastBias:
             return super().__call__(*args, **kwargs)
 
     def call(self, inputs: Any) -> Any:
-        outputs = keras.ops.depthwise_conv(
+        return self._bias_and_activation(self._convolve(inputs))
+
+    def _convolve(self, inputs: Any) -> Any:
+        """The convolution before the bias: the depthwise one."""
+        return keras.ops.depthwise_conv(
             inputs,
             self.kernel,
             strides=self.strides,
@@ -60,7 +65,6 @@ class BroadcastBias:
             dilation_rate=self.dilation_rate,
             data_format=self.data_format,
         )
-        return self._bias_and_activation(outputs)
 
     def _bias_and_activation(self, outputs: Any) -> Any:
         if self.use_bias:
@@ -70,6 +74,21 @@ class BroadcastBias:
         if self.activation is not None:
             return self.activation(outputs)
         return outputs
+
+
+class SeparableConvolution:
+    """For the separable layers: the convolution before the bias is the depthwise one, then the pointwise one."""
+
+    def _convolve(self, inputs: Any) -> Any:
+        return keras.ops.separable_conv(
+            inputs,
+            self.depthwise_kernel,
+            self.pointwise_kernel,
+            strides=self.strides,
+            padding=self.padding,
+            dilation_rate=self.dilation_rate,
+            data_format=self.data_format,
+        )
 
 
 @keras.saving.register_keras_serializable(package="kerasr_bridge")
@@ -97,8 +116,35 @@ class ChannelsFirstDepthwiseConv2D(BroadcastBias, keras.layers.DepthwiseConv2D):
     """
 
 
+@keras.saving.register_keras_serializable(package="kerasr_bridge")
+class ChannelsFirstSeparableConv1D(SeparableConvolution, BroadcastBias, keras.layers.SeparableConv1D):
+    """``SeparableConv1D`` whose bias lands on the channel axis with ``channels_first`` (see the module docstring).
+
+    Only ``channels_first`` layers with a bias, on the TensorFlow backend, are
+    built from this class; it computes correctly on every backend.
+
+    ``import kerasr_bridge`` registers it (``library(kerasrbridge)`` in R): a saved
+    model holding it loads wherever the package is imported.
+    """
+
+
+@keras.saving.register_keras_serializable(package="kerasr_bridge")
+class ChannelsFirstSeparableConv2D(SeparableConvolution, BroadcastBias, keras.layers.SeparableConv2D):
+    """``SeparableConv2D`` whose bias lands on the channel axis with ``channels_first`` (see the module docstring).
+
+    Only ``channels_first`` layers with a bias (and equal strides), on the
+    TensorFlow backend, are built from this class; it computes correctly on
+    every backend.
+
+    ``import kerasr_bridge`` registers it (``library(kerasrbridge)`` in R): a saved
+    model holding it loads wherever the package is imported.
+    """
+
+
 # The fixed class for each Keras class this module fixes.
 FIXED: dict[str, type[keras.layers.Layer]] = {
     "DepthwiseConv1D": ChannelsFirstDepthwiseConv1D,
     "DepthwiseConv2D": ChannelsFirstDepthwiseConv2D,
+    "SeparableConv1D": ChannelsFirstSeparableConv1D,
+    "SeparableConv2D": ChannelsFirstSeparableConv2D,
 }

@@ -21,7 +21,7 @@ placeholders (see :data:`WORDS`); ``{rank}``, ``{integers}``, ``{spatial}`` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 PYTHON = "python"
@@ -129,14 +129,17 @@ DOTS_DOC = (
 )
 
 
-def _depthwise_arguments(rank: int) -> tuple[Argument, ...]:
+def _shared_arguments(rank: int) -> dict[str, Argument]:
+    """Every argument of the convolution families, by name; each family picks its own, in keras3's order."""
     one, one_r = _sizes(rank, 1)
     strides_note = (
         "May be combined with `dilation_rate > 1`."
         if rank == 1
         else "Strides may differ between the axes and may be combined with `dilation_rate > 1`."
     )
-    return (
+    arguments = (
+        Argument("filters", "count", REQUIRED, None,
+                 "The number of output channels of the pointwise (1x1) convolution. Required."),
         Argument("kernel_size", "sizes", REQUIRED, None,
                  "int or list of {rank} {integers}, the size of the depthwise convolution window. Required."),
         Argument("strides", "sizes", one, one_r,
@@ -145,7 +148,7 @@ def _depthwise_arguments(rank: int) -> tuple[Argument, ...]:
                  '`"valid"` or `"same"` (case-insensitive). `"valid"` means no padding; `"same"` pads evenly so '
                  "that, with `strides = 1`, the output has the size of the input."),
         Argument("depth_multiplier", "count", 1, "1L",
-                 "The number of output channels for each input channel; the layer outputs "
+                 "The number of depthwise output channels for each input channel; the depthwise step outputs "
                  "`input_channel * depth_multiplier` channels."),
         Argument("data_format", "data_format", None, "NULL",
                  '`"channels_last"` (inputs `(batch, {spatial}, channels)`) or `"channels_first"` (inputs '
@@ -158,24 +161,77 @@ def _depthwise_arguments(rank: int) -> tuple[Argument, ...]:
                  "tensor. {None} applies none."),
         Argument("use_bias", "bool", True, "TRUE", "{True} or {False}: whether a bias is added to the output."),
         Argument("depthwise_initializer", "initializer", "glorot_uniform", '"glorot_uniform"',
-                 'Initializer for the kernel ({None} means `"glorot_uniform"`).'),
+                 'Initializer for the depthwise kernel ({None} means `"glorot_uniform"`).'),
+        Argument("pointwise_initializer", "initializer", "glorot_uniform", '"glorot_uniform"',
+                 'Initializer for the pointwise kernel ({None} means `"glorot_uniform"`).'),
         Argument("bias_initializer", "initializer", "zeros", '"zeros"',
                  'Initializer for the bias ({None} means `"zeros"`).'),
-        Argument("depthwise_regularizer", "regularizer", None, "NULL", "Optional regularizer for the kernel."),
+        Argument("depthwise_regularizer", "regularizer", None, "NULL",
+                 "Optional regularizer for the depthwise kernel."),
+        Argument("pointwise_regularizer", "regularizer", None, "NULL",
+                 "Optional regularizer for the pointwise kernel."),
         Argument("bias_regularizer", "regularizer", None, "NULL", "Optional regularizer for the bias."),
         Argument("activity_regularizer", "regularizer", None, "NULL", "Optional regularizer for the output."),
         Argument("depthwise_constraint", "constraint", None, "NULL",
-                 "Optional projection applied to the kernel after each optimizer update: a Keras constraint or a "
-                 "function that takes and returns a tensor of the same shape."),
+                 "Optional projection applied to the depthwise kernel after each optimizer update: a Keras "
+                 "constraint or a function that takes and returns a tensor of the same shape."),
+        Argument("pointwise_constraint", "constraint", None, "NULL",
+                 "Optional projection applied to the pointwise kernel after each optimizer update."),
         Argument("bias_constraint", "constraint", None, "NULL",
                  "Optional projection applied to the bias after each optimizer update."),
     )
+    return {argument.name: argument for argument in arguments}
+
+
+# Each family's arguments in keras3's order (between `object` and `...`).
+FAMILY_ARGUMENTS = {
+    "depthwise": (
+        "kernel_size", "strides", "padding", "depth_multiplier", "data_format", "dilation_rate", "activation",
+        "use_bias", "depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer",
+        "activity_regularizer", "depthwise_constraint", "bias_constraint",
+    ),
+    "separable": (
+        "filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "depth_multiplier",
+        "activation", "use_bias", "depthwise_initializer", "pointwise_initializer", "bias_initializer",
+        "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer", "activity_regularizer",
+        "depthwise_constraint", "pointwise_constraint", "bias_constraint",
+    ),
+}
+
+
+# A depthwise layer has no pointwise step: its kernel is the only one, and its channels are the output's.
+_DEPTHWISE_WORDS = {
+    "depthwise kernel": "kernel",
+    "depthwise output channels": "output channels",
+    "the depthwise step outputs": "the layer outputs",
+}
+
+
+def _arguments(family: str, rank: int) -> tuple[Argument, ...]:
+    shared = _shared_arguments(rank)
+    arguments = tuple(shared[name] for name in FAMILY_ARGUMENTS[family])
+    if family != "depthwise":
+        return arguments
+    worded = []
+    for argument in arguments:
+        doc = argument.doc
+        for separable, depthwise in _DEPTHWISE_WORDS.items():
+            doc = doc.replace(separable, depthwise)
+        worded.append(replace(argument, doc=doc))
+    return tuple(worded)
 
 
 DEPTHWISE_DESCRIPTION = (
     "Each input channel is convolved with its own kernel(s), `depth_multiplier` of them, and the results are "
     "concatenated along the channels axis; unlike a regular convolution, it never mixes channels. It is the "
     "first step of a depthwise separable convolution."
+)
+
+SEPARABLE_DESCRIPTION = (
+    "A depthwise convolution (each input channel convolved with its own kernel(s), `depth_multiplier` of "
+    "them) followed by a pointwise (1x1) convolution that mixes the channels into `filters` outputs: the "
+    "separable convolution of MobileNet- and Xception-style networks, with far fewer weights than a regular "
+    "convolution."
 )
 
 DECLARATIONS: dict[str, LayerFunction] = {
@@ -188,7 +244,7 @@ DECLARATIONS: dict[str, LayerFunction] = {
             rank=1,
             title="1D depthwise convolution layer",
             description=DEPTHWISE_DESCRIPTION,
-            arguments=_depthwise_arguments(1),
+            arguments=_arguments("depthwise", 1),
             output="activation(depthwise_conv1d(inputs, kernel) + bias)",
             output_channels="channels * depth_multiplier",
             python_example="""\
@@ -219,7 +275,7 @@ as.array(smooth(signal))[1, , ]
             rank=2,
             title="2D depthwise convolution layer",
             description=DEPTHWISE_DESCRIPTION,
-            arguments=_depthwise_arguments(2),
+            arguments=_arguments("depthwise", 2),
             output="activation(depthwise_conv2d(inputs, kernel) + bias)",
             output_channels="channels * depth_multiplier",
             python_example="""\
@@ -242,6 +298,58 @@ model <- keras$Sequential(list(keras$Input(shape = list(28L, 28L, 3L)))) |>
 model$output_shape
 
 try(layer_depthwise_conv_2d(kernel_size = 2.5))
+""",
+        ),
+        LayerFunction(
+            name="layer_separable_conv_1d",
+            keras_class="SeparableConv1D",
+            family="separable",
+            rank=1,
+            title="1D separable convolution layer",
+            description=SEPARABLE_DESCRIPTION,
+            arguments=_arguments("separable", 1),
+            output="activation(pointwise_conv1d(depthwise_conv1d(inputs, depthwise_kernel), pointwise_kernel) + bias)",
+            output_channels="filters",
+            python_example="""\
+>>> import numpy as np
+>>> from kerasr_bridge import layer_separable_conv_1d
+>>> x = np.random.default_rng(0).uniform(size=(4, 10, 12))
+>>> y = layer_separable_conv_1d(x, filters=8, kernel_size=3, activation="relu")
+>>> tuple(y.shape)
+(4, 8, 8)
+""",
+            r_example="""\
+x <- array(runif(4 * 10 * 12), dim = c(4, 10, 12))
+y <- x |> layer_separable_conv_1d(filters = 8, kernel_size = 3, activation = "relu")
+dim(as.array(y))
+""",
+        ),
+        LayerFunction(
+            name="layer_separable_conv_2d",
+            keras_class="SeparableConv2D",
+            family="separable",
+            rank=2,
+            title="2D separable convolution layer",
+            description=SEPARABLE_DESCRIPTION,
+            arguments=_arguments("separable", 2),
+            output="activation(pointwise_conv2d(depthwise_conv2d(inputs, depthwise_kernel), pointwise_kernel) + bias)",
+            output_channels="filters",
+            python_example="""\
+>>> import numpy as np
+>>> from kerasr_bridge import layer_separable_conv_2d
+>>> x = np.random.default_rng(0).uniform(size=(4, 10, 10, 12))
+>>> y = layer_separable_conv_2d(x, filters=16, kernel_size=3, depth_multiplier=2)
+>>> tuple(y.shape)
+(4, 8, 8, 16)
+""",
+            r_example="""\
+# A MobileNet-style block: a separable convolution, then batch normalization.
+model <- keras$Sequential(list(keras$Input(shape = list(28L, 28L, 3L)))) |>
+  layer_separable_conv_2d(filters = 16, kernel_size = 3, padding = "same") |>
+  layer_separable_conv_2d(filters = 32, kernel_size = 3, strides = 2)
+model$output_shape
+
+try(layer_separable_conv_2d(filters = 2.5, kernel_size = 3))
 """,
         ),
     )

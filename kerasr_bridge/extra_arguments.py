@@ -119,9 +119,28 @@ def extra_arguments(rank: int, kwargs: dict[str, Any]) -> dict[str, Any]:
     return extra
 
 
-def _expected_weight_shapes(config: dict[str, Any], channels: int) -> list[tuple[int, ...]]:
-    kernel = (*config["kernel_size"], channels, config["depth_multiplier"])
-    return [kernel, (channels * config["depth_multiplier"],)] if config["use_bias"] else [kernel]
+def _weight_shapes(config: dict[str, Any], channels: Any) -> list[tuple[str, tuple[Any, ...]]]:
+    """What ``get_weights()`` holds for a layer of ``config`` on ``channels`` input channels, as (name, shape).
+
+    ``channels`` may be the text "channels" (with "channels * depth_multiplier"), for the message.
+    """
+    multiplier = config["depth_multiplier"]
+    depthwise_out = channels * multiplier if isinstance(channels, int) else "channels * depth_multiplier"
+    depthwise = (*config["kernel_size"], channels, multiplier)
+    if "filters" not in config:  # depthwise: one kernel, a bias per output channel
+        shapes = [("a kernel", depthwise)]
+        bias: tuple[Any, ...] = (depthwise_out,)
+    else:  # separable: a pointwise (1x1) kernel after the depthwise one, a bias per filter
+        pointwise = (*(1,) * len(config["kernel_size"]), depthwise_out, config["filters"])
+        shapes = [("a depthwise kernel", depthwise), ("a pointwise kernel", pointwise)]
+        bias = (config["filters"],)
+    return [*shapes, ("a bias", bias)] if config["use_bias"] else shapes
+
+
+def _shape_words(shape: tuple[Any, ...]) -> str:
+    """A shape that may hold words ("channels"), written as the caller's language writes a shape."""
+    sizes = ", ".join(map(str, shape))
+    return render.spell(f"({sizes},)" if len(shape) == 1 else f"({sizes})", f"c({sizes})")
 
 
 def _channels_of(input_shape: tuple[Any, ...], data_format: str) -> Any:
@@ -150,12 +169,9 @@ def checked_channels(
         elif len(kernel_shape) == rank + 2:
             channels = kernel_shape[-2]
         received = [array.shape for array in weights]
-        if channels is None or received != _expected_weight_shapes(config, channels):
-            kernel = ", ".join(map(str, [*config["kernel_size"], "channels", config["depth_multiplier"]]))
-            expected = "a kernel of shape " + render.spell(f"({kernel})", f"c({kernel})")
-            if config["use_bias"]:
-                expected += " and a bias of shape " + render.spell("(channels * depth_multiplier,)",
-                                                                   "c(channels * depth_multiplier)")
+        if channels is None or received != [shape for _, shape in _weight_shapes(config, channels)]:
+            parts = [f"{name} of shape {_shape_words(shape)}" for name, shape in _weight_shapes(config, "channels")]
+            expected = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
             if input_shape is not None:
                 expected += f", with channels = {channels} as the input shape says"
             shapes = (

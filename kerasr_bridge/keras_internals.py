@@ -25,6 +25,7 @@ USED: dict[type, tuple[str, ...]] = {
 OVERRIDDEN: dict[str, str] = {
     "keras.src.layers.layer:Layer.__call__": "takes (inputs, ...) and calls call(); ours wraps it, then calls super()",
     "keras.src.layers.convolutional.base_depthwise_conv:BaseDepthwiseConv.call": "call(inputs) -> outputs",
+    "keras.src.layers.convolutional.base_separable_conv:BaseSeparableConv.call": "call(inputs) -> outputs",
 }
 
 # Every Keras method whose body we copy and change, with a fingerprint of the
@@ -34,6 +35,10 @@ COPIED: dict[str, tuple[str, str]] = {
     "keras.src.layers.convolutional.base_depthwise_conv:BaseDepthwiseConv.call": (
         "53671561ebb056dd",
         "kerasr_bridge.channels_first_bias.BroadcastBias.call (the bias added by broadcasting)",
+    ),
+    "keras.src.layers.convolutional.base_separable_conv:BaseSeparableConv.call": (
+        "e83b60d2808c1ae7",
+        "kerasr_bridge.channels_first_bias.SeparableConvolution._convolve with BroadcastBias.call",
     ),
 }
 

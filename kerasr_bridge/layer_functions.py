@@ -16,7 +16,7 @@ from kerasr_bridge.builder import build_layer
 from kerasr_bridge.compose import compose_layer
 from kerasr_bridge.declarations import DECLARATIONS, REQUIRED
 
-__all__ = ["layer_depthwise_conv_1d", "layer_depthwise_conv_2d"]
+__all__ = ["layer_depthwise_conv_1d", "layer_depthwise_conv_2d", "layer_separable_conv_1d", "layer_separable_conv_2d"]
 
 
 def layer_depthwise_conv_1d(
@@ -197,3 +197,209 @@ def layer_depthwise_conv_2d(
     arguments = dict(locals())
     object = arguments.pop("object")
     return compose_layer(object, build_layer(DECLARATIONS["layer_depthwise_conv_2d"], arguments, object))
+
+
+def layer_separable_conv_1d(
+    object: Any = None,
+    filters: Any = REQUIRED,
+    kernel_size: Any = REQUIRED,
+    strides: Any = 1,
+    padding: str = "valid",
+    data_format: str | None = None,
+    dilation_rate: Any = 1,
+    depth_multiplier: Any = 1,
+    activation: Any = None,
+    use_bias: bool = True,
+    depthwise_initializer: Any = "glorot_uniform",
+    pointwise_initializer: Any = "glorot_uniform",
+    bias_initializer: Any = "zeros",
+    depthwise_regularizer: Any = None,
+    pointwise_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    activity_regularizer: Any = None,
+    depthwise_constraint: Any = None,
+    pointwise_constraint: Any = None,
+    bias_constraint: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """1D separable convolution layer (keras3's ``layer_separable_conv_1d()``).
+
+    A depthwise convolution (each input channel convolved with its own kernel(s),
+    ``depth_multiplier`` of them) followed by a pointwise (1x1) convolution that mixes the channels
+    into ``filters`` outputs: the separable convolution of MobileNet- and Xception-style networks,
+    with far fewer weights than a regular convolution.
+
+    Args:
+        object: What to compose the layer with: ``None`` returns the layer; a Sequential model gets
+            the layer added and is returned; a tensor, array or ``keras.Input`` is passed through
+            the layer and the output returned.
+        filters: The number of output channels of the pointwise (1x1) convolution. Required.
+        kernel_size: int or list of 1 integer, the size of the depthwise convolution window.
+            Required.
+        strides: int or list of 1 integer, the stride length of the convolution. May be combined
+            with ``dilation_rate > 1``.
+        padding: ``"valid"`` or ``"same"`` (case-insensitive). ``"valid"`` means no padding;
+            ``"same"`` pads evenly so that, with ``strides = 1``, the output has the size of the
+            input.
+        data_format: ``"channels_last"`` (inputs ``(batch, steps, channels)``) or
+            ``"channels_first"`` (inputs ``(batch, channels, steps)``). ``None`` takes Keras's
+            ``image_data_format`` setting, ``"channels_last"`` unless configured otherwise.
+        dilation_rate: int or list of 1 integer, the dilation rate for dilated convolution.
+        depth_multiplier: The number of depthwise output channels for each input channel; the
+            depthwise step outputs ``input_channel * depth_multiplier`` channels.
+        activation: Activation function: a name such as ``"relu"``, a Keras activation or a function
+            of one tensor. ``None`` applies none.
+        use_bias: ``True`` or ``False``: whether a bias is added to the output.
+        depthwise_initializer: Initializer for the depthwise kernel (``None`` means
+            ``"glorot_uniform"``).
+        pointwise_initializer: Initializer for the pointwise kernel (``None`` means
+            ``"glorot_uniform"``).
+        bias_initializer: Initializer for the bias (``None`` means ``"zeros"``).
+        depthwise_regularizer: Optional regularizer for the depthwise kernel.
+        pointwise_regularizer: Optional regularizer for the pointwise kernel.
+        bias_regularizer: Optional regularizer for the bias.
+        activity_regularizer: Optional regularizer for the output.
+        depthwise_constraint: Optional projection applied to the depthwise kernel after each
+            optimizer update: a Keras constraint or a function that takes and returns a tensor of
+            the same shape.
+        pointwise_constraint: Optional projection applied to the pointwise kernel after each
+            optimizer update.
+        bias_constraint: Optional projection applied to the bias after each optimizer update.
+        **kwargs: The older R keras arguments, by name: ``input_shape`` (no batch axis),
+            ``batch_input_shape`` (with it), ``batch_size`` (with ``input_shape``), ``dtype``,
+            ``name``, ``trainable`` and ``weights`` (initial weights, as ``get_weights()`` returns
+            them). An empty Sequential model given a layer with an input shape starts with the
+            matching input.
+
+    Input shape:
+        ``(batch, steps, channels)`` with ``channels_last``, ``(batch, channels, steps)`` with
+        ``channels_first``.
+
+    Output shape:
+        ``(batch, new_steps, filters)`` with ``channels_last``,
+        ``(batch, filters, new_steps)`` with ``channels_first``:
+        ``activation(pointwise_conv1d(depthwise_conv1d(inputs, depthwise_kernel), pointwise_kernel) + bias)``.
+
+    Returns:
+        The layer, the extended Sequential model, or the output tensor, depending on ``object``.
+
+    Raises:
+        TypeError: a required argument missing, an argument of the wrong type, an unknown keyword
+            argument, or an ``object`` that is not a model, tensor or array.
+        ValueError: a value out of range or not whole (``2.5``), a list of the wrong length,
+            ``padding="causal"``, an unknown name, or input of the wrong rank.
+
+    Example:
+    >>> import numpy as np
+    >>> from kerasr_bridge import layer_separable_conv_1d
+    >>> x = np.random.default_rng(0).uniform(size=(4, 10, 12))
+    >>> y = layer_separable_conv_1d(x, filters=8, kernel_size=3, activation="relu")
+    >>> tuple(y.shape)
+    (4, 8, 8)
+    """
+    arguments = dict(locals())
+    object = arguments.pop("object")
+    return compose_layer(object, build_layer(DECLARATIONS["layer_separable_conv_1d"], arguments, object))
+
+
+def layer_separable_conv_2d(
+    object: Any = None,
+    filters: Any = REQUIRED,
+    kernel_size: Any = REQUIRED,
+    strides: Any = (1, 1),
+    padding: str = "valid",
+    data_format: str | None = None,
+    dilation_rate: Any = (1, 1),
+    depth_multiplier: Any = 1,
+    activation: Any = None,
+    use_bias: bool = True,
+    depthwise_initializer: Any = "glorot_uniform",
+    pointwise_initializer: Any = "glorot_uniform",
+    bias_initializer: Any = "zeros",
+    depthwise_regularizer: Any = None,
+    pointwise_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    activity_regularizer: Any = None,
+    depthwise_constraint: Any = None,
+    pointwise_constraint: Any = None,
+    bias_constraint: Any = None,
+    **kwargs: Any,
+) -> Any:
+    """2D separable convolution layer (keras3's ``layer_separable_conv_2d()``).
+
+    A depthwise convolution (each input channel convolved with its own kernel(s),
+    ``depth_multiplier`` of them) followed by a pointwise (1x1) convolution that mixes the channels
+    into ``filters`` outputs: the separable convolution of MobileNet- and Xception-style networks,
+    with far fewer weights than a regular convolution.
+
+    Args:
+        object: What to compose the layer with: ``None`` returns the layer; a Sequential model gets
+            the layer added and is returned; a tensor, array or ``keras.Input`` is passed through
+            the layer and the output returned.
+        filters: The number of output channels of the pointwise (1x1) convolution. Required.
+        kernel_size: int or list of 2 integers, the size of the depthwise convolution window.
+            Required.
+        strides: int or list of 2 integers, the stride length of the convolution. Strides may differ
+            between the axes and may be combined with ``dilation_rate > 1``.
+        padding: ``"valid"`` or ``"same"`` (case-insensitive). ``"valid"`` means no padding;
+            ``"same"`` pads evenly so that, with ``strides = 1``, the output has the size of the
+            input.
+        data_format: ``"channels_last"`` (inputs ``(batch, height, width, channels)``) or
+            ``"channels_first"`` (inputs ``(batch, channels, height, width)``). ``None`` takes
+            Keras's ``image_data_format`` setting, ``"channels_last"`` unless configured otherwise.
+        dilation_rate: int or list of 2 integers, the dilation rate for dilated convolution.
+        depth_multiplier: The number of depthwise output channels for each input channel; the
+            depthwise step outputs ``input_channel * depth_multiplier`` channels.
+        activation: Activation function: a name such as ``"relu"``, a Keras activation or a function
+            of one tensor. ``None`` applies none.
+        use_bias: ``True`` or ``False``: whether a bias is added to the output.
+        depthwise_initializer: Initializer for the depthwise kernel (``None`` means
+            ``"glorot_uniform"``).
+        pointwise_initializer: Initializer for the pointwise kernel (``None`` means
+            ``"glorot_uniform"``).
+        bias_initializer: Initializer for the bias (``None`` means ``"zeros"``).
+        depthwise_regularizer: Optional regularizer for the depthwise kernel.
+        pointwise_regularizer: Optional regularizer for the pointwise kernel.
+        bias_regularizer: Optional regularizer for the bias.
+        activity_regularizer: Optional regularizer for the output.
+        depthwise_constraint: Optional projection applied to the depthwise kernel after each
+            optimizer update: a Keras constraint or a function that takes and returns a tensor of
+            the same shape.
+        pointwise_constraint: Optional projection applied to the pointwise kernel after each
+            optimizer update.
+        bias_constraint: Optional projection applied to the bias after each optimizer update.
+        **kwargs: The older R keras arguments, by name: ``input_shape`` (no batch axis),
+            ``batch_input_shape`` (with it), ``batch_size`` (with ``input_shape``), ``dtype``,
+            ``name``, ``trainable`` and ``weights`` (initial weights, as ``get_weights()`` returns
+            them). An empty Sequential model given a layer with an input shape starts with the
+            matching input.
+
+    Input shape:
+        ``(batch, height, width, channels)`` with ``channels_last``, ``(batch, channels, height, width)`` with
+        ``channels_first``.
+
+    Output shape:
+        ``(batch, new_height, new_width, filters)`` with ``channels_last``,
+        ``(batch, filters, new_height, new_width)`` with ``channels_first``:
+        ``activation(pointwise_conv2d(depthwise_conv2d(inputs, depthwise_kernel), pointwise_kernel) + bias)``.
+
+    Returns:
+        The layer, the extended Sequential model, or the output tensor, depending on ``object``.
+
+    Raises:
+        TypeError: a required argument missing, an argument of the wrong type, an unknown keyword
+            argument, or an ``object`` that is not a model, tensor or array.
+        ValueError: a value out of range or not whole (``2.5``), a list of the wrong length,
+            ``padding="causal"``, an unknown name, or input of the wrong rank.
+
+    Example:
+    >>> import numpy as np
+    >>> from kerasr_bridge import layer_separable_conv_2d
+    >>> x = np.random.default_rng(0).uniform(size=(4, 10, 10, 12))
+    >>> y = layer_separable_conv_2d(x, filters=16, kernel_size=3, depth_multiplier=2)
+    >>> tuple(y.shape)
+    (4, 8, 8, 16)
+    """
+    arguments = dict(locals())
+    object = arguments.pop("object")
+    return compose_layer(object, build_layer(DECLARATIONS["layer_separable_conv_2d"], arguments, object))

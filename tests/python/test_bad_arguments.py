@@ -190,18 +190,20 @@ def test_error_classes_follow_the_documentation(functions, rank):
 @pytest.mark.parametrize("declaration", DECLARATIONS.values(), ids=DECLARATIONS.keys())
 def test_messages_follow_one_style(declaration):
     function = getattr(kerasr_bridge, declaration.name)
-    for kwargs in ({"kernel_size": 2.5}, {"kernel_size": 3, "padding": "full"},
-                   {"kernel_size": 3, "use_bias": "yes"}, {"kernel_size": 3, "dtype": "int32"},
-                   {"kernel_size": 3, "batch_size": 8},
-                   {"kernel_size": 3, "input_shape": (10,) * (declaration.rank + 1), "batch_input_shape": (1,) * 9}):
+    # Every required argument but the one a case makes bad gets a good value.
+    good = {argument.name: 3 for argument in declaration.arguments if argument.required}
+    for kwargs in ({"kernel_size": 2.5}, {"padding": "full"}, {"use_bias": "yes"}, {"dtype": "int32"},
+                   {"batch_size": 8},
+                   {"input_shape": (10,) * (declaration.rank + 1), "batch_input_shape": (1,) * 9}):
         with pytest.raises((TypeError, ValueError), match=r"^Invalid `\w+`.*: expected .*; received .*\.$"):
-            function(**kwargs)
-    with pytest.raises(TypeError, match=rf"^{declaration.name}\(\) got unknown argument\(s\) `filters`"):
-        function(kernel_size=3, filters=8)
+            function(**{**good, **kwargs})
+    unknown = "units"
+    with pytest.raises(TypeError, match=rf"^{declaration.name}\(\) got unknown argument\(s\) `{unknown}`"):
+        function(**good, **{unknown: 8})
 
 
 def test_causal_padding_message_says_why():
-    with pytest.raises(ValueError, match=r'"causal" padding is not supported by depthwise convolution'):
+    with pytest.raises(ValueError, match=r'"causal" padding is not supported by depthwise or separable convolution'):
         layer_depthwise_conv_1d(kernel_size=3, padding="causal")
 
 

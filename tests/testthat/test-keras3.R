@@ -86,7 +86,8 @@ if (!requireNamespace("keras3", quietly = TRUE)) {
 
 if (requireNamespace("keras3", quietly = TRUE)) {
   test_that("the formals are keras3's installed ones, not only the copy in test-formals.R", {
-    for (name in c("layer_depthwise_conv_1d", "layer_depthwise_conv_2d")) {
+    for (name in c("layer_depthwise_conv_1d", "layer_depthwise_conv_2d", "layer_separable_conv_1d",
+                   "layer_separable_conv_2d")) {
       expect_identical(formals(getExportedValue("kerasrbridge", name)), formals(getExportedValue("keras3", name)),
                        label = name)
     }
