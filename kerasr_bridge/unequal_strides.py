@@ -134,33 +134,32 @@ def _probe_tensorflow(key: RouteKey) -> bool:
 def _probe_in_this_thread(key: RouteKey) -> bool:
     import tensorflow as tf
 
+    strides, padding, multiplier, dilation = _PROBES[key.dilated]
     rng = np.random.default_rng(0)
+    # Values in {-1, 0, 1}: every sum below stays a whole number under 256, exact even in bfloat16.
+    shape = (1, 7, 8, 3) if key.data_format == "channels_last" else (1, 3, 7, 8)
     with tf.device(key.device) if key.device else contextlib.nullcontext():
         try:
-            for strides, padding, multiplier, dilation in (_PROBES[key.dilated],):
-                # Values in {-1, 0, 1}: every sum below stays a whole number under 256, exact even in bfloat16.
-                shape = (1, 7, 8, 3) if key.data_format == "channels_last" else (1, 3, 7, 8)
-                x = tf.constant(rng.integers(-1, 2, shape), dtype=key.dtype)
-                kernel = tf.constant(rng.integers(-1, 2, (3, 2, 3, multiplier)), dtype=key.dtype)
-                results = []
-                for route in ("native", "gcd"):
-                    with tf.GradientTape() as tape:
-                        tape.watch([x, kernel])
-                        if route == "native":
-                            out = keras.ops.depthwise_conv(x, kernel, strides, padding, key.data_format, dilation)
-                        else:
-                            out = _gcd_route(x, kernel, strides, padding, dilation, key.data_format)
-                        weights = np.random.default_rng(1).integers(-1, 2, tuple(out.shape))  # the same for both
-                        loss = tf.reduce_sum(out * tf.constant(weights, dtype=key.dtype))
-                    results.append([out, *tape.gradient(loss, [x, kernel])])
-                for native, exact in zip(*results):
-                    if native.shape != exact.shape or not np.array_equal(
-                        np.asarray(tf.cast(native, tf.float32)), np.asarray(tf.cast(exact, tf.float32))
-                    ):
-                        return False
+            x = tf.constant(rng.integers(-1, 2, shape), dtype=key.dtype)
+            kernel = tf.constant(rng.integers(-1, 2, (3, 2, 3, multiplier)), dtype=key.dtype)
+            results = []
+            for route in ("native", "gcd"):
+                with tf.GradientTape() as tape:
+                    tape.watch([x, kernel])
+                    if route == "native":
+                        out = keras.ops.depthwise_conv(x, kernel, strides, padding, key.data_format, dilation)
+                    else:
+                        out = _gcd_route(x, kernel, strides, padding, dilation, key.data_format)
+                    weights = np.random.default_rng(1).integers(-1, 2, tuple(out.shape))  # the same for both
+                    loss = tf.reduce_sum(out * tf.constant(weights, dtype=key.dtype))
+                results.append([out, *tape.gradient(loss, [x, kernel])])
+            return all(
+                native.shape == exact.shape
+                and np.array_equal(np.asarray(tf.cast(native, tf.float32)), np.asarray(tf.cast(exact, tf.float32)))
+                for native, exact in zip(*results)
+            )
         except (tf.errors.OpError, ValueError):  # refused ("only supports equal length strides"), no kernel...
             return False
-    return True
 
 
 # UnequalStridesDepthwiseConv2D splits its OUTPUT by phase. With strides
