@@ -346,7 +346,10 @@ def test_a_loaded_model_takes_the_route_for_its_dtype(rng, dtype, tmp_path):
     model.save(tmp_path / "model.keras")
     loaded = keras.saving.load_model(tmp_path / "model.keras")
     assert type(loaded.layers[1]) is UnequalStridesDepthwiseConv2D
-    got = loaded.predict(x, verbose=0)
+    np.testing.assert_allclose(_numpy(loaded(x)), expected, **TOLERANCE[dtype])
     assert loaded.layers[1].last_route == ("native" if _native_computes(dtype) else "phase")
-    np.testing.assert_allclose(got, expected, **TOLERANCE[dtype])
+    got = loaded.predict(x, verbose=0)  # traced: on TensorFlow, the route is decided inside predict's tf.function
+    assert loaded.layers[1].last_route == ("native" if _native_computes(dtype) else "phase")
+    # Off TensorFlow, predict() may hand the model float32 batches of float64 data (a loaded InputLayer is float32).
+    np.testing.assert_allclose(got, expected, **TOLERANCE[dtype if ON_TENSORFLOW else "float32"])
 
