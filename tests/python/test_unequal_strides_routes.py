@@ -30,6 +30,11 @@ TOLERANCE = {
     "float64": {"rtol": 1e-12, "atol": 1e-12},
 }
 
+# Weights after four SGD steps through different routes: each step's rounding differences (another summation
+# order) carry into the next, and PyTorch's fit() differs by ~1e-9 in float64 (its trainer is not all float64).
+# A wrong route differs by ~1e-2.
+AFTER_TRAINING = {"float32": {"rtol": 1e-4, "atol": 1e-5}, "float64": {"rtol": 1e-6, "atol": 1e-7}}
+
 
 def _layer(rng, channels, dtype, **config):
     layer = UnequalStridesDepthwiseConv2D(dtype=dtype, **config)
@@ -334,7 +339,7 @@ def test_fit_trains_the_same_weights_on_every_route(rng, dtype):
     reference = trained["gcd"]
     for route, weights in trained.items():
         for got, expected in zip(weights, reference):
-            np.testing.assert_allclose(got, expected, **TOLERANCE[dtype], err_msg=route)
+            np.testing.assert_allclose(got, expected, **AFTER_TRAINING[dtype], err_msg=route)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
