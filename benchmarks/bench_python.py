@@ -16,9 +16,12 @@ Sections:
     (eager, tf.function, tf.function(jit_compile=True)), a plain Keras layer and
     raw ``tf.nn.depthwise_conv2d``, with the achieved memory bandwidth against a
     measured copy bandwidth.
+(d) separable: ``layer_separable_conv_2d(x, filters=8, kernel_size=3)`` against
+    ``keras.layers.SeparableConv2D(8, 3)(x)`` on the same 1x8x8x4 array
+    (construction + call), and construction alone; the 1D layer likewise.
 
 Options: ``--quick`` (small sizes, few repetitions: the smoke test), ``--only
-SECTION`` (overhead, data or compute; repeatable). On a GPU machine the header
+SECTION`` (overhead, data, compute or separable; repeatable). On a GPU machine the header
 names the GPU and every timed batch ends with a device synchronisation.
 
 Timing method: every variant of a table runs in the same repetition loop,
@@ -56,7 +59,13 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import kerasr_bridge  # noqa: E402
-from kerasr_bridge import compose_layer, layer_depthwise_conv_1d, layer_depthwise_conv_2d  # noqa: E402
+from kerasr_bridge import (  # noqa: E402
+    compose_layer,
+    layer_depthwise_conv_1d,
+    layer_depthwise_conv_2d,
+    layer_separable_conv_1d,
+    layer_separable_conv_2d,
+)
 from kerasr_bridge.arrays import c_order_copy  # noqa: E402
 
 GPUS = tf.config.list_physical_devices("GPU")
@@ -511,10 +520,68 @@ def bench_compute(quick: bool) -> str:
     return "\n\n".join(sections)
 
 
+# --------------------------------------------------------------------------- (d) separable
+
+
+def bench_separable(quick: bool) -> str:
+    """Section (a)'s measurement for the separable layers: fresh layers every call, paired ratios."""
+    reps, inner = (7, 5) if quick else (41, 20)
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((1, 8, 8, 4)).astype(np.float32)
+    x1 = rng.standard_normal((1, 16, 4)).astype(np.float32)
+    variants = {
+        "ours: construct+call": lambda: layer_separable_conv_2d(x, filters=8, kernel_size=3),
+        "keras: construct+call": lambda: keras.layers.SeparableConv2D(8, 3)(x),
+        "ours: construct": lambda: layer_separable_conv_2d(filters=8, kernel_size=3),
+        "keras: construct": lambda: keras.layers.SeparableConv2D(8, 3),
+        "ours 1D: construct+call": lambda: layer_separable_conv_1d(x1, filters=8, kernel_size=3),
+        "keras 1D: construct+call": lambda: keras.layers.SeparableConv1D(8, 3)(x1),
+        "ours 1D: construct": lambda: layer_separable_conv_1d(filters=8, kernel_size=3),
+        "keras 1D: construct": lambda: keras.layers.SeparableConv1D(8, 3),
+    }
+    for ours, theirs in (
+        ("ours: construct+call", "keras: construct+call"),
+        ("ours 1D: construct+call", "keras 1D: construct+call"),
+    ):
+        np.testing.assert_equal(tuple(variants[ours]().shape), tuple(variants[theirs]().shape))
+    for ours, theirs in (("ours: construct", "keras: construct"), ("ours 1D: construct", "keras 1D: construct")):
+        ours_config, keras_config = variants[ours]().get_config(), variants[theirs]().get_config()
+        del ours_config["name"], keras_config["name"]
+        assert ours_config == keras_config, (ours_config, keras_config)
+    times = interleaved(variants, reps, inner)
+    rows = []
+    for what, ours, theirs, target in (
+        ("2D: construct + call on 1x8x8x4 float32", "ours: construct+call", "keras: construct+call", "<= 1.05"),
+        ("2D: construct only", "ours: construct", "keras: construct", "<= 1.05"),
+        ("1D: construct + call on 1x16x4 float32", "ours 1D: construct+call", "keras 1D: construct+call", "-"),
+        ("1D: construct only", "ours 1D: construct", "keras 1D: construct", "-"),
+    ):
+        rows.append(
+            [
+                what,
+                fmt_time(median(times[ours])),
+                fmt_time(median(times[theirs])),
+                fmt_time(median(times[ours]) - median(times[theirs])),
+                paired_ratio(times, ours, theirs),
+                target,
+            ]
+        )
+    return (
+        f"### (d) Separable layers: call overhead ({reps} interleaved repetitions of {inner} calls each)\n\n"
+        "`layer_separable_conv_2d(x, filters=8, kernel_size=3)` against `keras.layers.SeparableConv2D(8, 3)(x)`; "
+        "construction alone: `layer_separable_conv_2d(filters=8, kernel_size=3)` against "
+        "`keras.layers.SeparableConv2D(8, 3)`; the 1D layer likewise. A new layer every call on both sides; "
+        "the configurations are checked equal.\n\n"
+        + table(
+            ["what", "ours (median)", "Keras (median)", "difference", "ratio ours/Keras [IQR]", "target"], rows
+        )
+    )
+
+
 # --------------------------------------------------------------------------- main
 
 
-SECTIONS = {"overhead": bench_overhead, "data": bench_data_path, "compute": bench_compute}
+SECTIONS = {"overhead": bench_overhead, "data": bench_data_path, "compute": bench_compute, "separable": bench_separable}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,6 +15,10 @@
 #     and ours against keras3's with --keras3 (the current stack:
 #     RETICULATE_PYTHON=$PWD/.venv-current/bin/python R_LIBS=$PWD/.rlib-current:$PWD/.rlib
 #     Rscript benchmarks/bench_r.R --keras3).
+# (d) separable: construction, and construction + call on the same 1x8x8x4
+#     array, of layer_separable_conv_2d(filters = 8, kernel_size = 3) against
+#     keras$layers$SeparableConv2D(8L, kernel_size = 3L) through reticulate;
+#     target ratio for construction <= 1.10. --separable-only runs it alone.
 #
 # Timing: the variants of a table run interleaved in the same repetition loop
 # (A, B, A, B, ...; the order reversed every other repetition), each
@@ -29,6 +33,8 @@ quick <- "--quick" %in% commandArgs(trailingOnly = TRUE)
 with_keras3 <- "--keras3" %in% commandArgs(trailingOnly = TRUE)
 # --floor-only: section (c) alone, with twice the repetitions (for a loaded machine).
 floor_only <- "--floor-only" %in% commandArgs(trailingOnly = TRUE)
+# --separable-only: section (d) alone.
+separable_only <- "--separable-only" %in% commandArgs(trailingOnly = TRUE)
 suppressPackageStartupMessages({
   library(bench)
   if (with_keras3) library(keras3)
@@ -315,6 +321,60 @@ bench_floor <- function() {
   )
 }
 
+# ---------------------------------------------------------------- (d) separable
+
+# Section (a)'s measurement for layer_separable_conv_2d() (and the 1D layer):
+# a new layer every call on both sides, interleaved, paired ratios.
+bench_separable <- function() {
+  reps <- if (quick) 7L else 41L
+  inner <- if (quick) 5L else 20L
+  x <- array(stats::runif(1 * 8 * 8 * 4), c(1, 8, 8, 4))
+  x1 <- array(stats::runif(1 * 16 * 4), c(1, 16, 4))
+  variants <- list(
+    ours_call = function() layer_separable_conv_2d(x, filters = 8, kernel_size = 3),
+    keras_call = function() keras_py$layers$SeparableConv2D(8L, kernel_size = 3L)(x),
+    ours_new = function() layer_separable_conv_2d(filters = 8, kernel_size = 3),
+    keras_new = function() keras_py$layers$SeparableConv2D(8L, kernel_size = 3L),
+    python_new = function() bridge_py$layer_separable_conv_2d(filters = 8, kernel_size = 3),
+    ours_new_1d = function() layer_separable_conv_1d(filters = 8, kernel_size = 3),
+    keras_new_1d = function() keras_py$layers$SeparableConv1D(8L, kernel_size = 3L),
+    ours_call_1d = function() layer_separable_conv_1d(x1, filters = 8, kernel_size = 3),
+    keras_call_1d = function() keras_py$layers$SeparableConv1D(8L, kernel_size = 3L)(x1)
+  )
+  stopifnot(identical(dim(variants$ours_call()), dim(variants$keras_call())),
+            identical(dim(variants$ours_call_1d()), dim(variants$keras_call_1d())))
+  without_name <- function(layer) {
+    config <- layer$get_config()
+    config$name <- NULL
+    config
+  }
+  stopifnot(identical(without_name(variants$ours_new()), without_name(variants$keras_new())),
+            identical(without_name(variants$ours_new_1d()), without_name(variants$keras_new_1d())))
+  times <- interleaved(variants, reps, inner)
+  row <- function(what, a, b, target) {
+    c(what, fmt_time(stats::median(times[[a]])), fmt_time(stats::median(times[[b]])),
+      fmt_time(stats::median(times[[a]]) - stats::median(times[[b]])), paired_ratio(times, a, b), target)
+  }
+  paste0(
+    sprintf("### (d) Separable layers: call overhead from R (%d interleaved repetitions of %d calls each; load: %s)\n\n",
+            reps, inner, load_average()),
+    "`layer_separable_conv_2d(filters = 8, kernel_size = 3)` against `keras$layers$SeparableConv2D(8L, kernel_size = 3L)` ",
+    "(`keras` imported with reticulate), and both called on `x`, a 1x8x8x4 R double array; the 1D layer likewise ",
+    "on a 1x16x4 array. A new layer every call on both sides; the configurations are checked equal.\n\n",
+    md_table(
+      c("what", "kerasrbridge (median)", "reticulate + Keras (median)", "difference", "ratio [IQR]", "target"),
+      list(
+        row("2D: construct only", "ours_new", "keras_new", "<= 1.10"),
+        row("2D: construct + call on a 1x8x8x4 array", "ours_call", "keras_call", "-"),
+        row("2D: construct only, `kerasr_bridge$layer_separable_conv_2d(filters = 8, kernel_size = 3)` (Python function, no R wrapper; diagnostic)",
+            "python_new", "keras_new", "-"),
+        row("1D: construct only", "ours_new_1d", "keras_new_1d", "-"),
+        row("1D: construct + call on a 1x16x4 array", "ours_call_1d", "keras_call_1d", "-")
+      )
+    )
+  )
+}
+
 load_average <- function() {
   load <- tryCatch(readLines("/proc/loadavg", n = 1L), error = function(e) "unknown")
   paste(strsplit(load, " ")[[1]][1:3], collapse = " ")
@@ -335,7 +395,8 @@ cat(sprintf("## kerasrbridge benchmarks from R: %s\n\nDevice: %s\n\n",
             if (quick) "quick run (smoke test sizes; not for quoting)" else "full run", device()))
 cat(md_table(c("", ""), list(
   c("command", paste0("`Rscript benchmarks/bench_r.R", if (quick) " --quick" else "",
-                      if (with_keras3) " --keras3" else "", if (floor_only) " --floor-only" else "", "`")),
+                      if (with_keras3) " --keras3" else "", if (floor_only) " --floor-only" else "",
+                      if (separable_only) " --separable-only" else "", "`")),
   c("keras3", if (with_keras3) as.character(utils::packageVersion("keras3")) else "not loaded"),
   c("load average (1, 5, 15 min) at the start", load_average()),
   c("R", paste(R.version$major, R.version$minor, sep = ".")),
@@ -347,9 +408,10 @@ cat(md_table(c("", ""), list(
   c("keras", py_versions$keras),
   c("tensorflow", py_versions$tensorflow)
 )), "\n\n")
-if (!floor_only) {
+if (!floor_only && !separable_only) {
   cat(bench_overhead(), "\n\n")
   cat(bench_data_path(), "\n\n")
 }
-cat(bench_floor(), "\n\n")
+if (!separable_only) cat(bench_floor(), "\n\n")
+if (!floor_only) cat(bench_separable(), "\n\n")
 cat(sprintf("Total time: %.0f s\n", bench::hires_time() - start))

@@ -28,14 +28,28 @@ def test_bench_python_quick_prints_the_tables():
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout
-    for heading in ("### (a) Call overhead", "### (b) Data path", "### (c) Compute", "#### W1", "#### W2", "#### W3"):
+    for heading in (
+        "### (a) Call overhead",
+        "### (b) Data path",
+        "### (c) Compute",
+        "#### W1",
+        "#### W2",
+        "#### W3",
+        "### (d) Separable layers",
+    ):
         assert heading in out, heading
     assert "Device: " in out
-    for row in ("| construct + call on 1x8x8x4 float32 |", "| construct only |", "| forward | ours, XLA |"):
+    for row in (
+        "| construct + call on 1x8x8x4 float32 |",
+        "| construct only |",
+        "| forward | ours, XLA |",
+        "| 2D: construct + call on 1x8x8x4 float32 |",
+        "| 2D: construct only |",
+    ):
         assert row in out, row
     # Every table is well formed: a header, a separator, then rows of the same width.
     blocks = [block for block in out.split("\n\n") if block.startswith("| ")]
-    assert len(blocks) >= 6
+    assert len(blocks) >= 7
     for block in blocks:
         lines = block.strip().splitlines()
         widths = {line.count("|") for line in lines}
