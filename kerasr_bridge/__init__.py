@@ -27,18 +27,17 @@ from kerasr_bridge.compose import compose_layer, pipe  # noqa: E402
 from kerasr_bridge.errors import InvalidArgument, InvalidArgumentType  # noqa: E402
 from kerasr_bridge.layer_functions import *  # noqa: E402, F403  (every declared layer function; see __all__)
 from kerasr_bridge.layer_functions import __all__ as _layer_functions  # noqa: E402
-from kerasr_bridge.torch_unequal_strides import FreshLayoutDepthwiseConv2D  # noqa: E402
-from kerasr_bridge.unequal_strides import UnequalStridesDepthwiseConv2D  # noqa: E402
+from kerasr_bridge.unequal_strides import UnequalStridesDepthwiseConv2D, UnequalStridesSeparableConv2D  # noqa: E402
 
 __all__ = [
     "ChannelsFirstDepthwiseConv1D",
     "ChannelsFirstDepthwiseConv2D",
     "ChannelsFirstSeparableConv1D",
     "ChannelsFirstSeparableConv2D",
-    "FreshLayoutDepthwiseConv2D",
     "InvalidArgument",
     "InvalidArgumentType",
     "UnequalStridesDepthwiseConv2D",
+    "UnequalStridesSeparableConv2D",
     "compose_layer",
     "pipe",
     *_layer_functions,

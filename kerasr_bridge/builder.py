@@ -29,7 +29,6 @@ from kerasr_bridge import (
     input_fit,
     layer_records,
     render,
-    torch_unequal_strides,
     unequal_strides,
     user_code,
 )
@@ -61,7 +60,7 @@ CONVERTERS: dict[str, Callable[[Any, Argument, int], Any]] = {
 }
 
 # The registered subclasses, in the order they are tried: the first whose fix applies is built.
-_FIXES = (unequal_strides, torch_unequal_strides, channels_first_bias)
+_FIXES = (unequal_strides, channels_first_bias)
 
 
 def layer_class(function: LayerFunction, config: dict[str, Any]) -> type[keras.layers.Layer]:

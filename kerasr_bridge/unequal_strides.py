@@ -1,4 +1,4 @@
-"""Unequal strides on TensorFlow: a registered subclass that computes what TensorFlow's kernel refuses.
+"""Unequal strides: registered subclasses that compute what TensorFlow refuses and PyTorch gets wrong.
 
 TensorFlow's native depthwise kernel refuses unequal strides such as (2, 1)
 ("only supports equal length strides") in float64 and float16 on the CPU,
@@ -8,14 +8,28 @@ ours. So the layer decides per device, dtype and layout, by measuring once
 (:func:`native_route_computes`): TensorFlow's own kernel where it computes
 them right, its own routes elsewhere. What was measured, on which CPU, and
 what each route costs is in ``benchmarks/RESULTS.md``, "Unequal strides".
-JAX and PyTorch compute unequal strides natively, which the reference tests
-check on every backend; there the layer always takes the native route.
+JAX computes unequal strides natively, which the reference tests check on
+every backend; there the layer always takes the native route.
 
-Where it is used (:data:`FIXED`, :func:`applies`): 2D layers with unequal
-strides, on TensorFlow only; everywhere else the plain Keras layer is built.
-It is registered on import and uses nothing but ``keras.ops``, so a model
-saved with it loads and computes correctly wherever ``kerasr_bridge`` is
-imported (in R: wherever ``kerasrbridge`` is attached), on any backend.
+PyTorch computes some of them wrongly: Keras's PyTorch backend turns a
+channels_last input into channels_first with ``permute(0, 3, 1, 2).contiguous()``,
+and for one channel the permuted tensor already counts as contiguous (a
+size-1 axis's stride is ignored), so it keeps strides such as
+``(28, 1, 4, 1)``; PyTorch's CPU conv2d (2.13) then reads memory it should
+not with a batch of 2 or more and an output width of 1 (silent wrong values
+that change between runs). On PyTorch the native route therefore hands the
+convolution a fresh channels_first copy in the standard layout
+(:func:`_native_depthwise`).
+
+The separable layers' depthwise step takes the same routes, followed by
+their pointwise (1x1, stride 1) convolution.
+
+Where they are used (:data:`FIXED`, :func:`applies`): 2D layers with unequal
+strides, on TensorFlow and PyTorch only; everywhere else the plain Keras
+layer is built. They are registered on import and use nothing but
+``keras.ops`` (and, on PyTorch, one copy), so a model saved with one loads
+and computes correctly wherever ``kerasr_bridge`` is imported (in R:
+wherever ``kerasrbridge`` is attached), on any backend.
 """
 
 from __future__ import annotations
@@ -31,12 +45,12 @@ import keras
 import numpy as np
 
 from kerasr_bridge import geometry
-from kerasr_bridge.channels_first_bias import BroadcastBias, rendering_for
+from kerasr_bridge.channels_first_bias import BroadcastBias, SeparableConvolution, rendering_for
 from kerasr_bridge.errors import InvalidArgument
 from kerasr_bridge.render import shape_text
 
-# The backends whose Keras layers need this subclass.
-BACKENDS = frozenset({"tensorflow"})
+# The backends whose Keras layers need these subclasses.
+BACKENDS = frozenset({"tensorflow", "torch"})
 
 
 def applies(config: dict[str, Any]) -> bool:
@@ -358,30 +372,49 @@ def _gcd_route(
     return outputs[:, :, ::step_rows, ::step_cols]
 
 
-@keras.saving.register_keras_serializable(package="kerasr_bridge")
-class UnequalStridesDepthwiseConv2D(BroadcastBias, keras.layers.DepthwiseConv2D):
-    """``DepthwiseConv2D`` that also runs with unequal strides such as ``(2, 1)``.
+def _native_depthwise(
+    inputs: Any,
+    kernel: Any,
+    strides: tuple[int, ...],
+    padding: str,
+    dilation_rate: tuple[int, ...],
+    data_format: str,
+) -> Any:
+    """The backend's own depthwise convolution at the layer's strides (the "native" route).
+
+    On PyTorch, from a fresh channels_first copy in the standard layout (see the module docstring).
+    """
+    if keras.backend.backend() != "torch":
+        return keras.ops.depthwise_conv(inputs, kernel, strides, padding, data_format, dilation_rate)
+    import torch
+
+    channels_last = data_format == "channels_last"
+    permuted = keras.ops.transpose(inputs, (0, 3, 1, 2)) if channels_last else inputs
+    fresh = torch.empty(tuple(permuted.shape), dtype=permuted.dtype, device=permuted.device).copy_(permuted)
+    outputs = keras.ops.depthwise_conv(fresh, kernel, strides, padding, "channels_first", dilation_rate)
+    return keras.ops.transpose(outputs, (0, 2, 3, 1)) if channels_last else outputs
+
+
+class UnequalStrides:
+    """The routes of a 2D layer with unequal strides, for its depthwise step (see the module docstring).
 
     Where the backend's own kernel computes unequal strides (on TensorFlow:
     measured once per device, dtype and layout, :func:`native_route_computes`),
-    the layer computes as plain Keras does. Where TensorFlow refuses them
-    ("only supports equal length strides", at call time), it splits its
-    output by phase: each phase is one convolution at the equal stride
-    lcm(strides), placed by TensorFlow's own padding and a few zero taps in
-    the kernel, and the phases are interleaved (see the comment above
-    ``_PhaseConv``). With ``dilation_rate > 1``, with unknown spatial sizes,
-    or where that costs more taps or phase convolutions than it saves, it
-    convolves at the common stride (the gcd) over explicitly padded input and
-    keeps every k-th row/column instead. Only layers with unequal strides, on
-    the TensorFlow backend, are built from this class; it computes correctly
-    on every backend. A zero tap multiplies an input one position beyond the
-    window by 0, which is NaN for an infinite or NaN input: inputs holding
-    one take the gcd route, so every output sees exactly its window, as in a
-    native convolution. ``last_route`` says which route the last call (or
-    trace) took.
-
-    ``import kerasr_bridge`` registers it (``library(kerasrbridge)`` in R): a saved
-    model holding it loads wherever the package is imported.
+    the layer computes as plain Keras does (on PyTorch from a fresh input
+    layout). Where TensorFlow refuses them ("only supports equal length
+    strides", at call time), it splits its output by phase: each phase is one
+    convolution at the equal stride lcm(strides), placed by TensorFlow's own
+    padding and a few zero taps in the kernel, and the phases are interleaved
+    (see the comment above ``_PhaseConv``). With ``dilation_rate > 1``, with
+    unknown spatial sizes, or where that costs more taps or phase
+    convolutions than it saves, it convolves at the common stride (the gcd)
+    over explicitly padded input and keeps every k-th row/column instead. A
+    zero tap multiplies an input one position beyond the window by 0, which
+    is NaN for an infinite or NaN input: inputs holding one take the gcd
+    route, so every output sees exactly its window, as in a native
+    convolution. ``last_route`` says which route the last call (or trace)
+    took. ``call`` replaces Keras's (listed in
+    :data:`kerasr_bridge.keras_internals.OVERRIDDEN`).
     """
 
     # The spatial sizes are checked when the layer meets an input (every call,
@@ -409,10 +442,12 @@ class UnequalStridesDepthwiseConv2D(BroadcastBias, keras.layers.DepthwiseConv2D)
         spatial = geometry.spatial_sizes(inputs.shape, self.data_format)
         route, plan = self._route(inputs, spatial)
         self.last_route = route  # which route the last call (or trace) took: tests read it
+        kernel = self._depthwise_kernel()
+        geometry_of_call = (self.strides, self.padding, self.dilation_rate, self.data_format)
         if route == "native":
-            return super().call(inputs)
-        if route == "gcd" or plan is None:
-            outputs = _gcd_route(inputs, self.kernel, self.strides, self.padding, self.dilation_rate, self.data_format)
+            outputs = _native_depthwise(inputs, kernel, *geometry_of_call)
+        elif route == "gcd" or plan is None:
+            outputs = _gcd_route(inputs, kernel, *geometry_of_call)
         elif not any(before or after for conv in plan.convs for before, after in conv.zero_taps):
             outputs = self._phase_route(inputs, plan)
         else:
@@ -423,11 +458,17 @@ class UnequalStridesDepthwiseConv2D(BroadcastBias, keras.layers.DepthwiseConv2D)
             outputs = keras.ops.cond(
                 keras.ops.all(keras.ops.isfinite(inputs)),
                 lambda: self._phase_route(inputs, plan),
-                lambda: _gcd_route(
-                    inputs, self.kernel, self.strides, self.padding, self.dilation_rate, self.data_format
-                ),
+                lambda: _gcd_route(inputs, kernel, *geometry_of_call),
             )
-        return self._bias_and_activation(outputs)
+        return self._bias_and_activation(self._after_depthwise(outputs))
+
+    def _depthwise_kernel(self) -> Any:
+        """The depthwise step's kernel."""
+        return self.kernel
+
+    def _after_depthwise(self, outputs: Any) -> Any:
+        """What follows the depthwise step before the bias: nothing (the separable layers' pointwise step)."""
+        return outputs
 
     def _route(self, inputs: Any, spatial: tuple[Any, ...]) -> tuple[str, _PhasePlan | None]:
         """The route for ``inputs`` (see the comment above ROUTES) and, for "phase", its plan."""
@@ -456,7 +497,7 @@ class UnequalStridesDepthwiseConv2D(BroadcastBias, keras.layers.DepthwiseConv2D)
             x = keras.ops.pad(x, pads)
         parts = []
         for conv in plan.convs:
-            kernel = self.kernel
+            kernel = self._depthwise_kernel()
             if any(before or after for before, after in conv.zero_taps):
                 kernel = keras.ops.pad(kernel, [*conv.zero_taps, (0, 0), (0, 0)])
             parts.append(
@@ -475,5 +516,47 @@ class UnequalStridesDepthwiseConv2D(BroadcastBias, keras.layers.DepthwiseConv2D)
         return keras.ops.transpose(outputs, (0, 3, 1, 2)) if transpose else outputs
 
 
+
+
+@keras.saving.register_keras_serializable(package="kerasr_bridge")
+class UnequalStridesDepthwiseConv2D(UnequalStrides, BroadcastBias, keras.layers.DepthwiseConv2D):
+    """``DepthwiseConv2D`` that also runs with unequal strides such as ``(2, 1)`` (see :class:`UnequalStrides`).
+
+    Only layers with unequal strides, on the TensorFlow and PyTorch backends,
+    are built from this class; it computes correctly on every backend.
+
+    ``import kerasr_bridge`` registers it (``library(kerasrbridge)`` in R): a saved
+    model holding it loads wherever the package is imported.
+    """
+
+
+@keras.saving.register_keras_serializable(package="kerasr_bridge")
+class UnequalStridesSeparableConv2D(
+    UnequalStrides, SeparableConvolution, BroadcastBias, keras.layers.SeparableConv2D
+):
+    """``SeparableConv2D`` that also runs with unequal strides: the depthwise step by :class:`UnequalStrides`'s
+    routes, then the pointwise (1x1, stride 1) convolution.
+
+    Only layers with unequal strides, on the TensorFlow and PyTorch backends,
+    are built from this class; it computes correctly on every backend.
+
+    ``import kerasr_bridge`` registers it (``library(kerasrbridge)`` in R): a saved
+    model holding it loads wherever the package is imported.
+    """
+
+    def _depthwise_kernel(self) -> Any:
+        return self.depthwise_kernel
+
+    def _after_depthwise(self, outputs: Any) -> Any:
+        # A 1x1 convolution is a product over the channel axis. An einsum: TensorFlow's CPU Conv2D takes no
+        # channels_first, and Keras 3.15's matmul on PyTorch returns float32 for float64 inputs.
+        kernel = keras.ops.reshape(self.pointwise_kernel, tuple(self.pointwise_kernel.shape[-2:]))
+        equation = "bhwc,cf->bhwf" if self.data_format == "channels_last" else "bchw,cf->bfhw"
+        return keras.ops.einsum(equation, outputs, kernel)
+
+
 # The fixed class for each Keras class this module fixes.
-FIXED: dict[str, type[keras.layers.Layer]] = {"DepthwiseConv2D": UnequalStridesDepthwiseConv2D}
+FIXED: dict[str, type[keras.layers.Layer]] = {
+    "DepthwiseConv2D": UnequalStridesDepthwiseConv2D,
+    "SeparableConv2D": UnequalStridesSeparableConv2D,
+}

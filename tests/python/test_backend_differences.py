@@ -22,7 +22,6 @@ from reference import depthwise_conv
 from kerasr_bridge import (
     ChannelsFirstDepthwiseConv1D,
     ChannelsFirstDepthwiseConv2D,
-    FreshLayoutDepthwiseConv2D,
     UnequalStridesDepthwiseConv2D,
 )
 
@@ -85,7 +84,7 @@ def test_plain_keras_one_channel_unequal_strides_are_wrong_on_torch_only(rng):
 # The class each defect's layers are built from, per backend (the plain class where none is listed).
 SUBCLASSES = {
     "channels_first": {"tensorflow": CHANNELS_FIRST},
-    "unequal_strides": {"tensorflow": {2: UnequalStridesDepthwiseConv2D}, "torch": {2: FreshLayoutDepthwiseConv2D}},
+    "unequal_strides": {"tensorflow": {2: UnequalStridesDepthwiseConv2D}, "torch": {2: UnequalStridesDepthwiseConv2D}},
 }
 
 

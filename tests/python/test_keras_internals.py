@@ -16,7 +16,7 @@ from pathlib import Path
 import keras
 import pytest
 
-from kerasr_bridge import channels_first_bias, keras_internals, torch_unequal_strides, unequal_strides
+from kerasr_bridge import channels_first_bias, keras_internals, unequal_strides
 
 PACKAGE = Path(keras_internals.__file__).parent
 USED = [(cls, name) for cls, names in keras_internals.USED.items() for name in names]
@@ -90,7 +90,7 @@ def test_each_overridden_keras_method_still_exists(where):
 
 
 def _our_layer_classes() -> list[type]:
-    return [*channels_first_bias.FIXED.values(), *unequal_strides.FIXED.values(), *torch_unequal_strides.FIXED.values()]
+    return [*channels_first_bias.FIXED.values(), *unequal_strides.FIXED.values()]
 
 
 @pytest.mark.parametrize("cls", _our_layer_classes(), ids=lambda cls: cls.__name__)

@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pytest
 
-from kerasr_bridge import FreshLayoutDepthwiseConv2D, UnequalStridesDepthwiseConv2D, arguments, layer_depthwise_conv_2d
+from kerasr_bridge import UnequalStridesDepthwiseConv2D, arguments, layer_depthwise_conv_2d
 
 RANKS = [pytest.param(1, id="1d"), pytest.param(2, id="2d")]
 
@@ -54,7 +54,7 @@ def test_tuple_arguments_accept_r_numbers_vectors_and_arrays(functions, rank, ar
 def test_non_square_kernel_and_unequal_strides_from_r_vectors():
     reference = layer_depthwise_conv_2d(kernel_size=(3, 2), strides=(2, 1))
     # The class depends on the backend (tests/python/test_backend_differences.py); the forms must not change it.
-    assert type(reference) in (UnequalStridesDepthwiseConv2D, FreshLayoutDepthwiseConv2D, keras.layers.DepthwiseConv2D)
+    assert type(reference) in (UnequalStridesDepthwiseConv2D, keras.layers.DepthwiseConv2D)
     expected = config_of(reference)
     for kernel, strides in [
         ([3.0, 2.0], [2.0, 1.0]),
