@@ -67,3 +67,31 @@ def depthwise_conv(
     if data_format == "channels_first":
         out = np.moveaxis(out, -1, 1)
     return out
+
+
+def separable_conv(
+    x: np.ndarray,
+    depthwise_kernel: np.ndarray,
+    pointwise_kernel: np.ndarray,
+    bias: np.ndarray | None = None,
+    strides: tuple[int, ...] | int = 1,
+    padding: str = "valid",
+    dilation_rate: tuple[int, ...] | int = 1,
+    data_format: str = "channels_last",
+) -> np.ndarray:
+    """Separable convolution in float64: :func:`depthwise_conv` (no bias), a pointwise 1x1 mix, then the bias.
+
+    The weights are as Keras's ``get_weights()`` holds them: ``depthwise_kernel``
+    (*kernel, channels, depth_multiplier), ``pointwise_kernel`` (1, ..., channels
+    * depth_multiplier, filters), ``bias`` (filters,).
+    """
+    depthwise = depthwise_conv(x, depthwise_kernel, None, strides, padding, dilation_rate, data_format)
+    if data_format == "channels_first":
+        depthwise = np.moveaxis(depthwise, 1, -1)
+    mix = np.asarray(pointwise_kernel, dtype=np.float64).reshape(pointwise_kernel.shape[-2:])
+    out = np.einsum("...c,cf->...f", depthwise, mix)
+    if bias is not None:
+        out = out + np.asarray(bias, dtype=np.float64)
+    if data_format == "channels_first":
+        out = np.moveaxis(out, -1, 1)
+    return out
