@@ -15,8 +15,9 @@ test_that("representative messages are exactly the Python ones, values rendered 
     # An unnamed R list reads as R writes it, list(...), not as a vector.
     list(quote(layer_depthwise_conv_2d(kernel_size = list(NA, 3))),
          "Invalid `kernel_size`: expected whole numbers >= 1, 2 of them; received list(NA, 3)."),
+    # Sizes go by position: names are refused as such.
     list(quote(layer_depthwise_conv_2d(kernel_size = list(a = 3))),
-         "Invalid `kernel_size`: expected a whole number >= 1; received list(a = 3)."),
+         "Invalid `kernel_size`: expected a whole number >= 1 or an unnamed list of 2 of them; received list(a = 3)."),
     list(quote(layer_depthwise_conv_2d(kernel_size = data.frame(a = 3))),
          "Invalid `kernel_size`: expected a whole number >= 1; received a data.frame of 1 row and 1 column."),
     list(quote(layer_depthwise_conv_2d(kernel_size = factor("3"))),
