@@ -19,3 +19,14 @@ BATCH_OF_ZERO = [
     (1, (0, 5, 2), {"kernel_size": 2, "depth_multiplier": 3, "activation": "relu"}, (0, 4, 6)),
     (1, (0, 2, 5), {"kernel_size": 2, "data_format": "channels_first"}, (0, 2, 4)),
 ]
+
+
+def layer_function(family: str, rank: int) -> str:
+    """The name of the layer function of this family ("depthwise", "separable") and spatial rank.
+
+    From the declarations, as :func:`depthwise_function`.
+    """
+    from kerasr_bridge.declarations import DECLARATIONS
+
+    (name,) = (d.name for d in DECLARATIONS.values() if d.family == family and d.rank == rank)
+    return name

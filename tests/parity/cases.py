@@ -7,7 +7,8 @@ Python has tuples, ``NULL`` for ``None``, R functions for callables).
 ``object`` says how the output comparison composes: ``"array"`` passes an
 array through the function, ``"sequential"`` extends a Sequential model.
 ``callables`` lists config keys holding functions, whose serialised form
-names the function and so differs by language.
+names the function and so differs by language. ``family`` and ``rank`` name
+the layer function (``layer_depthwise_conv_2d``, ``layer_separable_conv_1d`` ...).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import keras
 import numpy as np
-from layer_cases import depthwise_function
+from layer_cases import layer_function
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,11 @@ class Case:
     object: str = "array"
     callables: tuple[str, ...] = ()
     inputs: dict[str, Any] = field(default_factory=dict)
+    family: str = "depthwise"  # with the rank, names the layer function (kerasr_bridge.declarations)
 
     @property
     def function(self) -> str:
-        return depthwise_function(self.rank)
+        return layer_function(self.family, self.rank)
 
 
 def doubled_relu(x):
@@ -126,4 +128,58 @@ CASES = [
           "bias_constraint": "unit_norm"},
          "kernel_size = 3, depthwise_regularizer = keras$regularizers$L1L2(l1 = 0.01, l2 = 0.02), "
          'bias_constraint = "unit_norm"', S1),
+]
+
+# The separable family: the same guarantees, with `filters` and the pointwise kernel's arguments.
+_SEP_DEPTHWISE = np.linspace(-1, 1, 3 * 3 * 3 * 2, dtype="float32").reshape(3, 3, 3, 2)
+_SEP_POINTWISE = np.linspace(-0.7, 0.9, 6 * 4, dtype="float32").reshape(1, 1, 6, 4)
+_SEP_BIAS = np.linspace(-0.5, 0.5, 4, dtype="float32")
+SEPARABLE = "separable"
+CASES += [
+    Case("sep2d_int", 2, {"filters": 4, "kernel_size": 3}, "filters = 4, kernel_size = 3", S2, "sequential",
+         family=SEPARABLE),
+    Case("sep2d_integer_list", 2, {"filters": 4, "kernel_size": (3, 2)}, "filters = 4L, kernel_size = list(3L, 2L)",
+         S2, family=SEPARABLE),
+    Case("sep2d_stride2_same", 2, {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"},
+         'filters = 2, kernel_size = 3, strides = 2, padding = "same"', S2, family=SEPARABLE),
+    Case("sep2d_unequal_strides", 2, {"filters": 3, "kernel_size": 3, "strides": (2, 1), "padding": "same"},
+         'filters = 3, kernel_size = 3, strides = list(2L, 1L), padding = "same"', S2, "sequential",
+         family=SEPARABLE),
+    Case("sep2d_unequal_strides_and_dilation", 2,
+         {"filters": 2, "kernel_size": (2, 3), "strides": (1, 3), "dilation_rate": (2, 1)},
+         "filters = 2, kernel_size = c(2, 3), strides = c(1, 3), dilation_rate = c(2, 1)", S2, family=SEPARABLE),
+    Case("sep2d_channels_first", 2, {"filters": 8, "kernel_size": 1, "data_format": "channels_first"},
+         'filters = 8, kernel_size = 1, data_format = "channels_first"', (2, 3, 8, 8), family=SEPARABLE),
+    Case("sep2d_multiplier_activation", 2,
+         {"filters": 5, "kernel_size": 3, "depth_multiplier": 2, "activation": "relu"},
+         'filters = 5, kernel_size = 3, depth_multiplier = 2, activation = "relu"', S2, family=SEPARABLE),
+    Case("sep2d_pointwise_arguments", 2,
+         {"filters": 4, "kernel_size": 3, "pointwise_initializer": "ones",
+          "pointwise_regularizer": keras.regularizers.L2(0.01), "pointwise_constraint": "non_neg"},
+         'filters = 4, kernel_size = 3, pointwise_initializer = "ones", '
+         'pointwise_regularizer = keras$regularizers$L2(0.01), pointwise_constraint = "non_neg"', S2, "sequential",
+         family=SEPARABLE),
+    Case("sep2d_pointwise_constraint_function", 2,
+         {"filters": 4, "kernel_size": 3, "pointwise_constraint": clip_small},
+         "filters = 4, kernel_size = 3, pointwise_constraint = function(w) keras$ops$clip(w, -0.1, 0.1)", S2,
+         callables=("pointwise_constraint",), family=SEPARABLE),
+    Case("sep2d_weights", 2,
+         {"filters": 4, "kernel_size": 3, "depth_multiplier": 2,
+          "weights": [_SEP_DEPTHWISE, _SEP_POINTWISE, _SEP_BIAS]},
+         "filters = 4, kernel_size = 3, depth_multiplier = 2, weights = fixed_weights", S2,
+         inputs={"fixed_weights": [_SEP_DEPTHWISE, _SEP_POINTWISE, _SEP_BIAS]}, family=SEPARABLE),
+    Case("sep2d_dtype", 2, {"filters": 4, "kernel_size": 3, "dtype": "float64"},
+         'filters = 4, kernel_size = 3, dtype = "float64"', S2, family=SEPARABLE),
+    Case("sep1d_int", 1, {"filters": 4, "kernel_size": 3}, "filters = 4, kernel_size = 3", S1, "sequential",
+         family=SEPARABLE),
+    Case("sep1d_strides_and_dilation", 1, {"filters": 3, "kernel_size": 3, "strides": 2, "dilation_rate": 2},
+         "filters = 3, kernel_size = 3, strides = 2L, dilation_rate = 2L", S1, family=SEPARABLE),
+    Case("sep1d_channels_first", 1, {"filters": 10, "kernel_size": 1, "data_format": "channels_first"},
+         'filters = 10, kernel_size = 1, data_format = "channels_first"', (2, 4, 10), family=SEPARABLE),
+    Case("sep1d_channels_first_no_bias", 1,
+         {"filters": 2, "kernel_size": 3, "data_format": "channels_first", "use_bias": False},
+         'filters = 2, kernel_size = 3, data_format = "channels_first", use_bias = FALSE', (2, 4, 10),
+         family=SEPARABLE),
+    Case("sep1d_input_shape", 1, {"filters": 2, "kernel_size": 3, "input_shape": (10, 4)},
+         "filters = 2, kernel_size = 3, input_shape = c(10, 4)", S1, "sequential", family=SEPARABLE),
 ]

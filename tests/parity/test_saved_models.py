@@ -17,10 +17,12 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
+from layer_cases import layer_function
 
 import kerasr_bridge
 
-# One model per layer class: (rank, Python arguments, the same in R, input shape without batch).
+# One model per layer class: (rank, Python arguments, the same in R, input shape without batch); the
+# separable family's models are named separable_*.
 MODELS = {
     "plain_2d": (2, {"kernel_size": 3, "depth_multiplier": 2}, "kernel_size = 3, depth_multiplier = 2", (7, 7, 3)),
     "plain_1d": (1, {"kernel_size": 3, "activation": "relu"}, 'kernel_size = 3, activation = "relu"', (9, 4)),
@@ -30,7 +32,22 @@ MODELS = {
                           'kernel_size = 2, data_format = "channels_first"', (4, 4)),
     "unequal_strides": (2, {"kernel_size": 3, "strides": (2, 1), "padding": "same"},
                         'kernel_size = 3, strides = c(2, 1), padding = "same"', (8, 7, 2)),
+    "separable_2d": (2, {"filters": 4, "kernel_size": 3, "depth_multiplier": 2},
+                     "filters = 4, kernel_size = 3, depth_multiplier = 2", (7, 7, 3)),
+    "separable_1d": (1, {"filters": 3, "kernel_size": 3, "activation": "relu"},
+                     'filters = 3, kernel_size = 3, activation = "relu"', (9, 4)),
+    "separable_channels_first_2d": (2, {"filters": 3, "kernel_size": 2, "data_format": "channels_first"},
+                                    'filters = 3, kernel_size = 2, data_format = "channels_first"', (3, 6, 4)),
+    "separable_channels_first_1d": (1, {"filters": 3, "kernel_size": 2, "data_format": "channels_first"},
+                                    'filters = 3, kernel_size = 2, data_format = "channels_first"', (4, 4)),
+    "separable_unequal_strides": (2, {"filters": 2, "kernel_size": 3, "strides": (2, 1), "padding": "same"},
+                                  'filters = 2, kernel_size = 3, strides = c(2, 1), padding = "same"', (8, 7, 2)),
 }
+
+
+def _function(name: str) -> str:
+    """The layer function a model of MODELS is made with."""
+    return layer_function("separable" if name.startswith("separable") else "depthwise", MODELS[name][0])
 
 
 def _input(name: str) -> np.ndarray:
@@ -63,19 +80,20 @@ def _layer_classes(model: keras.Model) -> list[str]:
 
 def test_every_layer_class_is_covered():
     built = set()
-    for rank, kwargs, _, _ in MODELS.values():
-        built.add(type(getattr(kerasr_bridge, f"layer_depthwise_conv_{rank}d")(**kwargs)).__name__)
-    expected = {"DepthwiseConv1D", "DepthwiseConv2D"}
+    for name, (_, kwargs, _, _) in MODELS.items():
+        built.add(type(getattr(kerasr_bridge, _function(name))(**kwargs)).__name__)
+    expected = {"DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D"}
     if keras.backend.backend() == "tensorflow":
-        expected |= {"ChannelsFirstDepthwiseConv1D", "ChannelsFirstDepthwiseConv2D", "UnequalStridesDepthwiseConv2D"}
+        expected |= {"ChannelsFirstDepthwiseConv1D", "ChannelsFirstDepthwiseConv2D", "UnequalStridesDepthwiseConv2D",
+                     "ChannelsFirstSeparableConv1D", "ChannelsFirstSeparableConv2D", "UnequalStridesSeparableConv2D"}
     assert built == expected
 
 
 def test_models_saved_in_python_load_in_a_fresh_r_session(tmp_path):
     expected = {}
-    for name, (rank, kwargs, _, shape) in MODELS.items():
+    for name, (_, kwargs, _, shape) in MODELS.items():
         model = keras.Sequential([keras.Input(shape)])
-        getattr(kerasr_bridge, f"layer_depthwise_conv_{rank}d")(model, **kwargs, bias_initializer="random_normal")
+        getattr(kerasr_bridge, _function(name))(model, **kwargs, bias_initializer="random_normal")
         model.save(tmp_path / f"{name}.keras")
         (tmp_path / f"{name}.json").write_text(model.to_json())
         np.save(tmp_path / f"{name}_weights.npy", np.array(model.get_weights(), dtype=object), allow_pickle=True)
@@ -118,11 +136,11 @@ def test_models_saved_in_python_load_in_a_fresh_r_session(tmp_path):
 
 def test_models_saved_in_r_load_in_a_fresh_python_process(tmp_path):
     lines = ["library(kerasrbridge)", 'np <- reticulate::import("numpy", convert = FALSE)']
-    for name, (rank, _, r_args, shape) in MODELS.items():
+    for name, (_, _, r_args, shape) in MODELS.items():
         np.save(tmp_path / f"{name}_x.npy", _input(name))
         lines += [
             f"model <- keras$Sequential(list(keras$Input(shape = c({', '.join(f'{n}L' for n in shape)})))) |>",
-            f'  layer_depthwise_conv_{rank}d({r_args}, bias_initializer = "random_normal")',
+            f'  {_function(name)}({r_args}, bias_initializer = "random_normal")',
             f'model$save("{name}.keras")',
             f'np$save("{name}_r.npy", model$predict(np$load("{name}_x.npy"), verbose = 0L))',
         ]
@@ -140,8 +158,8 @@ for name in {names}:
 print(json.dumps(out))
 """
     classes = json.loads(_run([sys.executable, "-c", script], tmp_path).strip().splitlines()[-1])
-    for name, (rank, kwargs, _, _) in MODELS.items():
+    for name, (_, kwargs, _, _) in MODELS.items():
         np.testing.assert_array_equal(np.load(tmp_path / f"{name}_python.npy"), np.load(tmp_path / f"{name}_r.npy"),
                                       err_msg=name)
-        built = type(getattr(kerasr_bridge, f"layer_depthwise_conv_{rank}d")(**kwargs)).__name__
+        built = type(getattr(kerasr_bridge, _function(name))(**kwargs)).__name__
         assert classes[name] == [built]
