@@ -31,14 +31,7 @@ import pytest
 from keras.src import testing
 
 # separable_conv_test.py imports conv_test.py (for its NumPy references), whose tests carry Keras's own
-# `requires_trainable_backend` marker; Keras's conftest registers it, pytest.ini does not, and
-# --strict-markers refuses it as the module is imported. Registered here, before that import.
-# (A line under `markers` in pytest.ini would do the same.)
-if getattr(pytest.mark, "_config", None) is not None:
-    pytest.mark._config.addinivalue_line(
-        "markers", "requires_trainable_backend: Keras's own marker, on tests of keras's conv_test.py (not run here)"
-    )
-
+# `requires_trainable_backend` marker: pytest.ini registers it, as --strict-markers requires.
 from keras.src.layers.convolutional import separable_conv_test as upstream
 
 from kerasr_bridge import (
