@@ -173,8 +173,11 @@ lint: $(VENV)/.installed
 # The layer functions of both languages and their help pages, from kerasr_bridge/declarations.py:
 # tools/generate.py writes kerasr_bridge/layer_functions.py and R/layers.R, roxygen2 the Rd pages.
 # Tests fail while any of them is stale. `make docs` is the older name.
+# roxygen2 loads the package, which needs its bundled Python package (./configure's copy) where
+# reticulate has py_require().
 generate: r-package
 	$(PYTHON) tools/generate.py
+	sh tools/bundle-python.sh
 	Rscript -e 'roxygen2::roxygenise()'
 
 docs: generate

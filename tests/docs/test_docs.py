@@ -487,10 +487,13 @@ def test_the_rd_pages_are_current(tmp_path):
         _missing(f"R cannot run: {reason}")
     package = tmp_path / "kerasrbridge"
     package.mkdir()
-    for name in ("DESCRIPTION", "NAMESPACE"):
+    for name in ("DESCRIPTION", "NAMESPACE", "pyproject.toml"):
         shutil.copy(ROOT / name, package / name)
-    for folder in ("R", "man"):
-        shutil.copytree(ROOT / folder, package / folder)
+    for folder in ("R", "man", "tools", "kerasr_bridge"):
+        shutil.copytree(ROOT / folder, package / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    # roxygen2 loads the package (pkgload), whose .onLoad finds the bundled Python package where
+    # reticulate has py_require(): bundled as ./configure does on install.
+    subprocess.run(["sh", "tools/bundle-python.sh"], cwd=package, check=True, timeout=60)
     done = subprocess.run(["Rscript", "-e", "roxygen2::roxygenise()"], cwd=package, capture_output=True, text=True,
                           timeout=300, env=_r_environment())
     assert done.returncode == 0, done.stderr[-3000:]
