@@ -45,17 +45,34 @@ def chosen_backend() -> tuple[str, str]:
 
 def _how_to_set(language: str) -> str:
     """Where the user sets KERAS_BACKEND: before Python starts, so in R a new session."""
-    return " (in R: Sys.setenv() in a new session, before the first call)" if language == "r" else ""
+    return " (in R: Sys.setenv() in a new session)" if language == "r" else ""
+
+
+# A message's bound: the package's (kerasr_bridge.render.MAX_MESSAGE_CHARS), which this file cannot import.
+MAX_MESSAGE_CHARS = 300
+
+
+def _with_python(template: str, python: str) -> str:
+    """``template`` with the Python's path in its ``{python}`` slot, the path's start elided where the whole
+    message would pass its bound."""
+    room = MAX_MESSAGE_CHARS - (len(template) - len("{python}"))
+    if len(python) > room:
+        python = "..." + python[-max(room - 3, 8) :]
+    return template.replace("{python}", python)
 
 
 def message_for(error: BaseException, python: str, backend: str, chooser: str, language: str) -> tuple[str, str] | None:
-    """(error type, message) for an import failure of Keras or its backend; None for any other failure."""
+    """(error type, message) for an import failure of Keras or its backend; None for any other failure.
+
+    The Python is named once, in the command that installs what is missing into it.
+    """
     missing = error.name if isinstance(error, ModuleNotFoundError) and error.name else ""
     top = missing.split(".")[0]
     if top == "keras":
-        return "ModuleNotFoundError", (
-            f"Keras is not installed in the Python {python}: install it there "
-            f"(`{python} -m pip install keras`)" + (", or run install_kerasrbridge()." if language == "r" else ".")
+        return "ModuleNotFoundError", _with_python(
+            "Keras is not installed in this Python: `{python} -m pip install keras` adds it"
+            + (", or run install_kerasrbridge()." if language == "r" else "."),
+            python,
         )
     if backend not in BACKEND_PACKAGES:
         return "ImportError", (
@@ -64,10 +81,11 @@ def message_for(error: BaseException, python: str, backend: str, chooser: str, l
         )
     module, package = BACKEND_PACKAGES[backend]
     if top == module:
-        return "ModuleNotFoundError", (
-            f'Keras\'s backend "{backend}" ({chooser}) is not installed in the Python {python}: '
-            f"install it there (`{python} -m pip install {package}`), or choose another with KERAS_BACKEND"
-            f"{_how_to_set(language)}."
+        return "ModuleNotFoundError", _with_python(
+            f'Keras\'s backend "{backend}" ({chooser}) is not installed in this Python: '
+            f"`{{python}} -m pip install {package}` adds it, or choose another with KERAS_BACKEND"
+            f"{_how_to_set(language)}.",
+            python,
         )
     return None
 

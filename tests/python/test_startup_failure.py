@@ -8,6 +8,7 @@ sessions of tests/backends check the R side end to end.
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import pytest
@@ -44,16 +45,33 @@ def test_a_backend_that_is_not_installed(backend, missing):
     error = ModuleNotFoundError(f"No module named '{missing}'", name=missing)
     kind, message = startup_failure.message_for(error, PYTHON, backend, "chosen by KERAS_BACKEND", "r")
     assert kind == "ModuleNotFoundError"
-    assert f'backend "{backend}" (chosen by KERAS_BACKEND) is not installed in the Python {PYTHON}' in message
-    assert f"`{PYTHON} -m pip install {backend}`" in message
+    assert f'backend "{backend}" (chosen by KERAS_BACKEND) is not installed in this Python' in message
+    assert f"`{PYTHON} -m pip install {backend}` adds it" in message
     assert len(message) <= render.MAX_MESSAGE_CHARS
+
+
+@pytest.mark.parametrize("length", [40, 90, 400])
+@pytest.mark.parametrize("chooser", ["chosen by KERAS_BACKEND", "chosen by /home/someone/.keras/keras.json"])
+def test_a_long_python_path_keeps_the_message_within_its_bound(length, chooser):
+    """A Python path of any length: shown whole where it fits, its start elided where it does not."""
+    python = "/opt/" + "p" * (length - 5)
+    error = ModuleNotFoundError("No module named 'tensorflow'", name="tensorflow")
+    _, message = startup_failure.message_for(error, python, "tensorflow", chooser, "r")
+    assert len(message) <= render.MAX_MESSAGE_CHARS
+    if length == 40:  # an ordinary path: whole
+        assert f"`{python} -m pip install tensorflow`" in message
+    if python not in message:  # too long for the bound: its end is kept, its start elided
+        kept = re.search(r"`\.\.\.(\S+) -m pip install tensorflow`", message)
+        assert kept and python.endswith(kept[1]) and len(kept[1]) >= 8, message
+    assert startup_failure.MAX_MESSAGE_CHARS == render.MAX_MESSAGE_CHARS
 
 
 def test_no_keras_at_all():
     error = ModuleNotFoundError("No module named 'keras'", name="keras")
     kind, message = startup_failure.message_for(error, PYTHON, "tensorflow", "Keras's default", "r")
     assert kind == "ModuleNotFoundError"
-    assert message.startswith(f"Keras is not installed in the Python {PYTHON}") and "install_kerasrbridge()" in message
+    assert message.startswith(f"Keras is not installed in this Python: `{PYTHON} -m pip install keras`")
+    assert "install_kerasrbridge()" in message
 
 
 def test_other_failures_are_left_to_the_general_message():
