@@ -420,9 +420,11 @@ class UnequalStrides:
     # The spatial sizes are checked when the layer meets an input (every call,
     # symbolic or not, goes through __call__), not in build(): building needs
     # only the channels, and `weights=` builds the layer before any input.
+    # Only TensorFlow's own routes pad explicitly and so need them; PyTorch always
+    # takes the native route, which takes unknown sizes as plain Keras does.
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         inputs = args[0] if args else kwargs.get("inputs")
-        if getattr(inputs, "shape", None) is not None:
+        if keras.backend.backend() == "tensorflow" and getattr(inputs, "shape", None) is not None:
             with rendering_for(self):  # a layer made from R says R (a direct `lay(x)` too)
                 self._check_spatial_known(inputs.shape)
         return super().__call__(*args, **kwargs)
