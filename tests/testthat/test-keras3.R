@@ -361,7 +361,13 @@ test_call_succeeds <- function(call_name, expr, required_version = NULL) {
   test_that("the vendored keras3 tests and helpers are keras3's own, where keras3's source is at hand", {
     layers_file <- keras3_test_file("test-layers.R")
     helpers_file <- keras3_test_file("helper-utils.R")
-    skip_if(is.null(layers_file) || is.null(helpers_file), "keras3's test sources are not at hand")
+    if (is.null(layers_file) || is.null(helpers_file)) {
+      # A stack (the Makefile's, CI's) promises them: ../shared/r-src holds keras3's source tarball.
+      if (nzchar(Sys.getenv("KERASRBRIDGE_STACK")) || identical(Sys.getenv("CI"), "true")) {
+        stop("keras3's test sources are not at hand (installed tests or keras3's source tarball in shared/r-src)")
+      }
+      skip("keras3's test sources are not at hand")
+    }
     vendored <- parse(text = keras3_layer_tests, keep.source = FALSE)
     upstream <- our_blocks_of(as.list(parse(layers_file, keep.source = FALSE)))
     expect_length(upstream, 4L)
