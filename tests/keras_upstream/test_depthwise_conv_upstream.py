@@ -13,24 +13,23 @@ unchanged, with ``layers`` standing for:
   ``2D``;
 - ``unequal_strides_class``: our registered ``UnequalStridesDepthwiseConv2D``
   (a 2D class: the tests of 1D layers only are not applicable, listed in
-  NOT_APPLICABLE; where a test builds both, the 1D layer is Keras's own).
+  RUN's not_applicable; where a test builds both, the 1D layer is Keras's own).
 
-Every upstream test runs in every variant, except those in NOT_APPLICABLE,
-and passes, unless INTENDED_DIFFERENCES lists it with the reason: it is then
+Every upstream test runs in every variant, except those RUN's not_applicable lists,
+and passes, unless its intended_differences list it with the reason: it is then
 a strict xfail, so it fails the run if it starts passing. Both lists are
 checked against the upstream test names, so neither can go stale silently.
 """
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable
 from typing import Any
 
 import keras
 import pytest
-from keras.src import testing
 from keras.src.layers.convolutional import depthwise_conv_test as upstream
+from keras_upstream_harness import UpstreamRun, no_object
 
 from kerasr_bridge import (
     ChannelsFirstDepthwiseConv1D,
@@ -40,129 +39,50 @@ from kerasr_bridge import (
     layer_depthwise_conv_2d,
 )
 
-UPSTREAM_CLASSES = (upstream.DepthwiseConvBasicTest, upstream.DepthwiseConvCorrectnessTest)
+
+def _probe(stand_in: Callable[..., Any], rank: int) -> tuple[keras.layers.Layer, keras.layers.Layer]:
+    function = (layer_depthwise_conv_1d, layer_depthwise_conv_2d)[rank - 1]
+    return stand_in(2, data_format="channels_first"), function(kernel_size=2, data_format="channels_first")
 
 
-def _no_object(function: Callable[..., Any]) -> Callable[..., keras.layers.Layer]:
-    """A layer class stand-in: Keras's positional order is ours after ``object``."""
-
-    def build(*args: Any, **kwargs: Any) -> keras.layers.Layer:
-        return function(None, *args, **kwargs)
-
-    build.__name__ = function.__name__
-    return build
-
-
-# variant -> (what `layers.DepthwiseConv1D` is, what `layers.DepthwiseConv2D` is)
-VARIANTS: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
-    "functions": (_no_object(layer_depthwise_conv_1d), _no_object(layer_depthwise_conv_2d)),
-    "channels_first_classes": (ChannelsFirstDepthwiseConv1D, ChannelsFirstDepthwiseConv2D),
-    "unequal_strides_class": (keras.layers.DepthwiseConv1D, UnequalStridesDepthwiseConv2D),
-}
-
-_1D_TESTS = ("test_depthwise_conv1d_basic", "test_depthwise_conv1d")
-# (variant, upstream class, test method prefix) -> why it does not apply.
-NOT_APPLICABLE: dict[tuple[str, str, str], str] = {
-    ("unequal_strides_class", "DepthwiseConvBasicTest", "test_depthwise_conv1d_basic"):
-        "UnequalStridesDepthwiseConv2D is a 2D layer; the 1D tests run against the functions and "
-        "ChannelsFirstDepthwiseConv1D",
-    ("unequal_strides_class", "DepthwiseConvCorrectnessTest", "test_depthwise_conv1d"):
-        "UnequalStridesDepthwiseConv2D is a 2D layer; the 1D tests run against the functions and "
-        "ChannelsFirstDepthwiseConv1D",
-}
-# (variant, upstream class, test method) -> reason. Strict xfails.
-INTENDED_DIFFERENCES: dict[tuple[str, str, str], str] = {
-    ("functions", "DepthwiseConvBasicTest", "test_bad_init_args"):
-        "our own message wording: the upstream test matches Keras's sentences word for word; ours name "
-        "the argument in the form 'Invalid `depth_multiplier`: expected ...; received 0.' "
-        "(test_our_messages_for_the_upstream_bad_init_args checks them)",
-}
-
-
-def _excluded(variant: str, base: type, name: str) -> bool:
-    return any(
-        (variant, base.__name__, prefix) in NOT_APPLICABLE and name.startswith(prefix) and name[len(prefix):].isdigit()
-        for prefix in _1D_TESTS
-    )
-
-
-def _test_names(base: type) -> list[str]:
-    return sorted(name for name in dir(base) if name.startswith("test") and callable(getattr(base, name)))
-
-
-def _variant_class(variant: str, base: type) -> type:
-    conv1d, conv2d = VARIANTS[variant]
-    stand_in = types.SimpleNamespace(DepthwiseConv1D=conv1d, DepthwiseConv2D=conv2d)
-
-    def setUp(self: Any) -> None:
-        base.setUp(self)
-        self._upstream_layers = upstream.layers
-        upstream.layers = stand_in
-        self.addCleanup(setattr, upstream, "layers", self._upstream_layers)
-
-    def test_the_stand_in_is_in_place(self: Any) -> None:
-        """The upstream module's `layers` is ours while a test of this variant runs (not Keras's)."""
-        assert upstream.layers is stand_in
-        for rank, stand_in_class in ((1, conv1d), (2, conv2d)):
-            layer = getattr(upstream.layers, f"DepthwiseConv{rank}D")(2, data_format="channels_first")
-            if isinstance(stand_in_class, type):
-                assert type(layer) is stand_in_class
-            else:
-                function = (layer_depthwise_conv_1d, layer_depthwise_conv_2d)[rank - 1]
-                expected = function(kernel_size=2, data_format="channels_first")
-                assert type(layer) is type(expected)
-
-    namespace: dict[str, Any] = {
-        "setUp": setUp,
-        "test_the_stand_in_is_in_place": test_the_stand_in_is_in_place,
-        "__module__": __name__,
-        "__qualname__": f"{variant}__{base.__name__}",
-    }
-    for name in _test_names(base):
-        if _excluded(variant, base, name):
-            # Not collected (unittest skips non-callables); NOT_APPLICABLE says why.
-            namespace[name] = None
-        elif (variant, base.__name__, name) in INTENDED_DIFFERENCES:
-            reason = INTENDED_DIFFERENCES[(variant, base.__name__, name)]
-            method = getattr(base, name)
-
-            def marked(self: Any, _method: Callable[..., Any] = method) -> None:
-                _method(self)
-
-            marked.__name__ = name
-            namespace[name] = pytest.mark.xfail(strict=True, reason=reason)(marked)
-    return type(f"{variant}__{base.__name__}", (base,), namespace)
-
-
-for _variant in VARIANTS:
-    for _base in UPSTREAM_CLASSES:
-        _cls = _variant_class(_variant, _base)
-        globals()[_cls.__name__] = _cls
-del _variant, _base, _cls
+_2D_ONLY = (
+    "UnequalStridesDepthwiseConv2D is a 2D layer; the 1D tests run against the functions and "
+    "ChannelsFirstDepthwiseConv1D"
+)
+RUN = UpstreamRun(
+    upstream=upstream,
+    upstream_classes=(upstream.DepthwiseConvBasicTest, upstream.DepthwiseConvCorrectnessTest),
+    class_names=("DepthwiseConv1D", "DepthwiseConv2D"),
+    variants={
+        "functions": (no_object(layer_depthwise_conv_1d), no_object(layer_depthwise_conv_2d)),
+        "channels_first_classes": (ChannelsFirstDepthwiseConv1D, ChannelsFirstDepthwiseConv2D),
+        "unequal_strides_class": (keras.layers.DepthwiseConv1D, UnequalStridesDepthwiseConv2D),
+    },
+    probe=_probe,
+    one_d_tests=("test_depthwise_conv1d_basic", "test_depthwise_conv1d"),
+    not_applicable={
+        ("unequal_strides_class", "DepthwiseConvBasicTest", "test_depthwise_conv1d_basic"): _2D_ONLY,
+        ("unequal_strides_class", "DepthwiseConvCorrectnessTest", "test_depthwise_conv1d"): _2D_ONLY,
+    },
+    intended_differences={
+        ("functions", "DepthwiseConvBasicTest", "test_bad_init_args"):
+            "our own message wording: the upstream test matches Keras's sentences word for word; ours name "
+            "the argument in the form 'Invalid `depth_multiplier`: expected ...; received 0.' "
+            "(test_our_messages_for_the_upstream_bad_init_args checks them)",
+    },
+)
+_CLASSES = RUN.test_classes(__name__)
+globals().update(_CLASSES)
 
 
 def test_the_lists_name_real_upstream_tests():
-    """Every NOT_APPLICABLE and INTENDED_DIFFERENCES entry names a variant and an existing upstream test."""
-    bases = {base.__name__: base for base in UPSTREAM_CLASSES}
-    for variant, base_name, prefix in NOT_APPLICABLE:
-        assert variant in VARIANTS and base_name in bases
-        assert any(name.startswith(prefix) for name in _test_names(bases[base_name])), prefix
-    for variant, base_name, name in INTENDED_DIFFERENCES:
-        assert variant in VARIANTS and name in _test_names(bases[base_name]), name
+    """Every not_applicable and intended_differences entry names a variant and an existing upstream test."""
+    RUN.check_lists()
 
 
 def test_every_upstream_test_runs_in_every_variant_or_is_listed():
-    """Nothing is dropped silently: an upstream test is collected in each variant unless NOT_APPLICABLE says why."""
-    assert UPSTREAM_CLASSES == tuple(
-        value for value in vars(upstream).values()
-        if isinstance(value, type) and issubclass(value, testing.TestCase)
-    )
-    for variant in VARIANTS:
-        for base in UPSTREAM_CLASSES:
-            variant_class = globals()[f"{variant}__{base.__name__}"]
-            for name in _test_names(base):
-                collected = callable(getattr(variant_class, name))
-                assert collected != _excluded(variant, base, name), (variant, name)
+    """Nothing is dropped silently: an upstream test is collected in each variant unless not_applicable says why."""
+    RUN.check_every_test_collected(_CLASSES)
 
 
 @pytest.mark.parametrize(
