@@ -1,4 +1,9 @@
-"""Layer calls with known outputs, shared by the in-process tests and the ones that rerun them in a fresh process."""
+"""Layer calls with known outputs, shared by the in-process tests and the ones that rerun them in a fresh process;
+and the pairwise selection of layer configurations the reference tests share."""
+
+import itertools
+import random
+from typing import Any
 
 
 def depthwise_function(rank: int) -> str:
@@ -30,3 +35,33 @@ def layer_function(family: str, rank: int) -> str:
 
     (name,) = (d.name for d in DECLARATIONS.values() if d.family == family and d.rank == rank)
     return name
+
+
+def _pairs(case: dict[str, Any]) -> set[tuple[tuple[str, str], tuple[str, str]]]:
+    items = sorted((name, repr(value)) for name, value in case.items())
+    return set(itertools.combinations(items, 2))
+
+
+def pairwise_cases(axes: dict[str, list[Any]], budget: int, seed: int) -> list[dict[str, Any]]:
+    """Configurations over ``axes`` covering every pair of values at least once, then random ones up to ``budget``."""
+    cases = [dict(zip(axes, values)) for values in itertools.product(*axes.values())]
+    random.Random(seed).shuffle(cases)
+    uncovered = set().union(*(_pairs(case) for case in cases))
+    chosen, rest = [], []
+    for case in cases:
+        new = _pairs(case) & uncovered
+        if new:
+            chosen.append(case)
+            uncovered -= new
+        else:
+            rest.append(case)
+    assert not uncovered
+    return chosen + rest[: max(budget - len(chosen), 0)]
+
+
+def case_id(case: dict[str, Any]) -> str:
+    """A configuration's test id: its values, in order; use_bias as bias/nobias."""
+    return "-".join(
+        str(value).replace(" ", "") if not isinstance(value, bool) else ("bias" if value else "nobias")
+        for value in case.values()
+    )

@@ -9,11 +9,11 @@ combinations also run in full below.
 """
 
 import itertools
-import random
 
 import keras
 import numpy as np
 import pytest
+from layer_cases import case_id, pairwise_cases
 from reference import depthwise_conv
 
 TOLERANCE = {"float32": {"rtol": 1e-5, "atol": 1e-5}, "float64": {"rtol": 1e-12, "atol": 1e-12}}
@@ -47,34 +47,12 @@ def _as_tuple(value, rank):
     return (value,) * rank if isinstance(value, int) else tuple(value)
 
 
-def _pairs(case):
-    items = sorted((name, repr(value)) for name, value in case.items())
-    return set(itertools.combinations(items, 2))
-
-
 def select_cases(rank, budget, seed=20261124):
     """Every pair of parameter values at least once, then random cases up to ``budget``."""
-    axes = {**AXES[rank], **COMMON_AXES}
-    cases = [dict(zip(axes, values)) for values in itertools.product(*axes.values())]
-    random.Random(seed + rank).shuffle(cases)
-    uncovered = set().union(*(_pairs(case) for case in cases))
-    chosen, rest = [], []
-    for case in cases:
-        new = _pairs(case) & uncovered
-        if new:
-            chosen.append(case)
-            uncovered -= new
-        else:
-            rest.append(case)
-    assert not uncovered
-    return chosen + rest[: max(budget - len(chosen), 0)]
+    return pairwise_cases({**AXES[rank], **COMMON_AXES}, budget, seed + rank)
 
 
-def _case_id(case):
-    return "-".join(
-        str(value).replace(" ", "") if not isinstance(value, bool) else ("bias" if value else "nobias")
-        for value in case.values()
-    )
+_case_id = case_id
 
 
 def _params(rank):

@@ -21,7 +21,6 @@ import inspect
 import itertools
 import json
 import math
-import random
 import subprocess
 import sys
 import warnings
@@ -29,6 +28,7 @@ import warnings
 import keras
 import numpy as np
 import pytest
+from layer_cases import case_id, pairwise_cases
 from reference import separable_conv
 
 import kerasr_bridge
@@ -269,30 +269,12 @@ COMMON_AXES = {
 BUDGET = {1: 0, 2: 0}  # the pairwise selection alone (JAX compiles every new shape: time counts)
 
 
-def _pairs(case):
-    return set(itertools.combinations(sorted((name, repr(value)) for name, value in case.items()), 2))
-
-
 def select_cases(rank, budget, seed=20261124):
     """Every pair of parameter values at least once, then random cases up to ``budget``."""
-    axes = {**AXES[rank], **COMMON_AXES}
-    cases = [dict(zip(axes, values)) for values in itertools.product(*axes.values())]
-    random.Random(seed + rank).shuffle(cases)
-    uncovered = set().union(*(_pairs(case) for case in cases))
-    chosen, rest = [], []
-    for case in cases:
-        new = _pairs(case) & uncovered
-        (chosen if new else rest).append(case)
-        uncovered -= new
-    assert not uncovered
-    return chosen + rest[: max(budget - len(chosen), 0)]
+    return pairwise_cases({**AXES[rank], **COMMON_AXES}, budget, seed + rank)
 
 
-def _case_id(case):
-    return "-".join(
-        str(value).replace(" ", "") if not isinstance(value, bool) else ("bias" if value else "nobias")
-        for value in case.values()
-    )
+_case_id = case_id
 
 
 def _problem(rank, case, rng, spatial=None, channels=None, batch=2):
