@@ -246,11 +246,14 @@ def initializers_checked(layer: keras.layers.Layer, callables: Mapping[str, Any]
     on ``object`` (and TensorFlow prints to stderr). The layer's attributes get
     the user's own functions back afterwards, so a saved model stores those.
     """
+    if layer.built:  # the usual call of a built layer: nothing to look up
+        yield
+        return
     if callables is None or initializers is None:
         record = layer_records.record_of(layer)
         callables, initializers = record.user_callables, record.user_initializers
     swapped = {name: callables[name] for name in initializers if getattr(layer, name, None) is callables[name]}
-    if layer.built or not swapped:
+    if not swapped:
         yield
         return
     for name, initializer in swapped.items():
