@@ -41,7 +41,7 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,6 +140,21 @@ def quartiles(values: Sequence[float]) -> tuple[float, float]:
     return q[0], q[2]
 
 
+def ratio_rows(times: dict[str, list[float]], comparisons: Iterable[tuple[str, str, str, str]]) -> list[list[str]]:
+    """A table row per (what, ours, theirs, target): both medians, their difference and the paired ratio."""
+    return [
+        [
+            what,
+            fmt_time(median(times[ours])),
+            fmt_time(median(times[theirs])),
+            fmt_time(median(times[ours]) - median(times[theirs])),
+            paired_ratio(times, ours, theirs),
+            target,
+        ]
+        for what, ours, theirs, target in comparisons
+    ]
+
+
 def paired_ratio(times: dict[str, list[float]], a: str, b: str) -> str:
     """``a / b``: median of the per-repetition ratios, with the interquartile range."""
     ratios = [x / y for x, y in zip(times[a], times[b])]
@@ -215,21 +230,10 @@ def bench_overhead(quick: bool) -> str:
         tuple(variants["ours: construct+call"]().shape), tuple(variants["keras: construct+call"]().shape)
     )
     times = interleaved(variants, reps, inner)
-    rows = []
-    for what, ours, theirs, target in (
+    rows = ratio_rows(times, (
         ("construct + call on 1x8x8x4 float32", "ours: construct+call", "keras: construct+call", "<= 1.05"),
         ("construct only", "ours: construct", "keras: construct", "-"),
-    ):
-        rows.append(
-            [
-                what,
-                fmt_time(median(times[ours])),
-                fmt_time(median(times[theirs])),
-                fmt_time(median(times[ours]) - median(times[theirs])),
-                paired_ratio(times, ours, theirs),
-                target,
-            ]
-        )
+    ))
     return (
         f"### (a) Call overhead ({reps} interleaved repetitions of {inner} calls each)\n\n"
         "`layer_depthwise_conv_2d(x, kernel_size=3)` against `keras.layers.DepthwiseConv2D(3)(x)`; "
@@ -549,23 +553,12 @@ def bench_separable(quick: bool) -> str:
         del ours_config["name"], keras_config["name"]
         assert ours_config == keras_config, (ours_config, keras_config)
     times = interleaved(variants, reps, inner)
-    rows = []
-    for what, ours, theirs, target in (
+    rows = ratio_rows(times, (
         ("2D: construct + call on 1x8x8x4 float32", "ours: construct+call", "keras: construct+call", "<= 1.05"),
         ("2D: construct only", "ours: construct", "keras: construct", "<= 1.05"),
         ("1D: construct + call on 1x16x4 float32", "ours 1D: construct+call", "keras 1D: construct+call", "-"),
         ("1D: construct only", "ours 1D: construct", "keras 1D: construct", "-"),
-    ):
-        rows.append(
-            [
-                what,
-                fmt_time(median(times[ours])),
-                fmt_time(median(times[theirs])),
-                fmt_time(median(times[ours]) - median(times[theirs])),
-                paired_ratio(times, ours, theirs),
-                target,
-            ]
-        )
+    ))
     return (
         f"### (d) Separable layers: call overhead ({reps} interleaved repetitions of {inner} calls each)\n\n"
         "`layer_separable_conv_2d(x, filters=8, kernel_size=3)` against `keras.layers.SeparableConv2D(8, 3)(x)`; "
